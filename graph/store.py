@@ -1,0 +1,492 @@
+"""The repository: validated, batched, idempotent writes and the reads everything else builds on.
+
+Every write validates all rows first (pydantic) and checks every reference before anything is
+written; each batch is one transaction, so a batch is either fully written or not at all, and
+running the same rows again changes nothing (upsert by external id).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from graph.db import GraphDB, Tx
+from graph.queries import builders as qb
+from graph.queries import subgraph as qs
+from graph.schema import EDGE_SPECS, NODE_SPECS, EdgeSpec, Label, NodeSpec, Rel
+from kam.errors import Conflict, InvalidInput, NotFound, Problem, problems_from_validation_error
+from kam.models import Account, ChainMember, Deal, Edge, Node, OrgUnit, Stakeholder, TeamMember
+from kam.subgraph import AccountGraph, ChainEntry, DealSubgraph, InfluenceEdge, Tie
+
+__all__ = ["Store", "UpsertResult", "Page", "DeleteReport", "MAX_PAGE"]
+
+M = TypeVar("M", bound=BaseModel)
+MAX_PAGE = 500
+
+
+@dataclass
+class UpsertResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def add(self, rows: list[dict]) -> None:
+        for r in rows:
+            setattr(self, r["outcome"], getattr(self, r["outcome"]) + r["n"])
+
+    def __iadd__(self, other: "UpsertResult") -> "UpsertResult":
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+
+@dataclass
+class Page(Generic[M]):
+    items: list[M]
+    next_cursor: str | None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+
+@dataclass
+class DeleteReport:
+    deleted: dict[str, int] = field(default_factory=dict)
+
+
+def encode_cursor(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> str | None:
+    if cursor in (None, ""):
+        return None
+    try:
+        return base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise InvalidInput([Problem("after", "is not a cursor this API returned")]) from exc
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def _date(v: Any) -> dt.date | None:
+    if v is None:
+        return None
+    if isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v)[:10])
+
+
+def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _ref_values(item: Node, ref) -> list[str]:
+    v = getattr(item, ref.field)
+    if ref.many:
+        return list(v or [])
+    return [] if v is None else [v]
+
+
+class Store:
+    """All reads and writes of the domain graph. Receives the database in its constructor."""
+
+    def __init__(self, db: GraphDB, batch_size: int = 2000):
+        self.db = db
+        self.batch_size = batch_size
+
+    # ================================================================== validation
+
+    @staticmethod
+    def _validate(model: type[M], rows: Iterable[dict | M], key: Callable[[M], Any], first_row: int) -> list[tuple[int, M]]:
+        items: list[tuple[int, M]] = []
+        problems: list[Problem] = []
+        seen: dict[Any, int] = {}
+        for i, row in enumerate(rows, start=first_row):
+            if isinstance(row, model):
+                item = row
+            else:
+                try:
+                    item = model.model_validate(row)
+                except ValidationError as exc:
+                    problems.extend(problems_from_validation_error(exc, i))
+                    continue
+            k = key(item)
+            if k in seen:
+                problems.append(Problem("id", f"duplicate of row {seen[k]} ({k})", i, k))
+                continue
+            seen[k] = i
+            items.append((i, item))
+        if problems:
+            raise InvalidInput(problems, model.__name__ + " rows")
+        return items
+
+    def _missing(self, tx: Tx, label: Label, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        missing: set[str] = set()
+        for chunk in _batches(ids, 20_000):
+            missing |= set(tx.run(qb.missing_ids(label), ids=list(chunk))[0]["missing"])
+        return missing
+
+    def _check_node_refs(self, spec: NodeSpec, items: list[tuple[int, Node]]) -> None:
+        problems: list[Problem] = []
+        own_ids = {it.id for _, it in items}
+
+        def check(tx: Tx) -> None:
+            for ref in spec.refs:
+                wanted: dict[str, list[int]] = defaultdict(list)
+                for row, it in items:
+                    for v in _ref_values(it, ref):
+                        wanted[v].append(row)
+                if ref.target == spec.label:
+                    for v in own_ids:
+                        wanted.pop(v, None)
+                for v in sorted(self._missing(tx, ref.target, wanted)):
+                    for row in wanted[v]:
+                        problems.append(Problem(ref.field, f"{ref.target.value} {v!r} does not exist", row, v))
+
+        self.db.read_tx(check)
+        if problems:
+            problems.sort(key=lambda p: (p.row or 0, p.field))
+            raise InvalidInput(problems, spec.label.value + " rows")
+
+    def _check_edge_ends(self, spec: EdgeSpec, items: list[tuple[int, Edge]]) -> None:
+        problems: list[Problem] = []
+
+        def check(tx: Tx) -> None:
+            for label, fld in ((spec.source, spec.source_field), (spec.target, spec.target_field)):
+                wanted: dict[str, list[int]] = defaultdict(list)
+                for row, it in items:
+                    wanted[getattr(it, fld)].append(row)
+                for v in sorted(self._missing(tx, label, wanted)):
+                    for row in wanted[v]:
+                        problems.append(Problem(fld, f"{label.value} {v!r} does not exist", row, v))
+
+        self.db.read_tx(check)
+        if problems:
+            problems.sort(key=lambda p: (p.row or 0, p.field))
+            raise InvalidInput(problems, spec.rel.value + " rows")
+
+    # ================================================================== node writes
+
+    def upsert_nodes(
+        self,
+        label: Label,
+        rows: Iterable[dict | Node],
+        *,
+        first_row: int = 1,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> UpsertResult:
+        """Create or update nodes by id, with their reference edges. Validates every row and every
+        reference first: one bad row raises ``InvalidInput`` naming it and nothing is written."""
+        spec = NODE_SPECS[Label(label)]
+        items = self._validate(spec.model, rows, lambda it: it.id, first_row)
+        self._check_node_refs(spec, items)
+        result = UpsertResult()
+        upsert = qb.upsert_nodes(spec)
+        links = [(ref, qb.link_refs(spec, ref)) for ref in spec.refs]
+        for batch in _batches([it for _, it in items], self.batch_size):
+
+            def write(tx: Tx, batch=batch) -> UpsertResult:
+                r = UpsertResult()
+                r.add(tx.run(upsert, rows=[{"id": it.id, "props": it.to_props()} for it in batch], now=_now()))
+                for ref, q in links:
+                    tx.run(q, rows=[{"id": it.id, "ref": _ref_values(it, ref)} for it in batch])
+                return r
+
+            result += self.db.write_tx(write)
+            if on_batch:
+                on_batch(len(batch))
+        return result
+
+    def upsert(self, item: Node) -> UpsertResult:
+        """Upsert one node (its label is the model's class name)."""
+        return self.upsert_nodes(Label(type(item).__name__), [item])
+
+    # ================================================================== edge writes
+
+    def upsert_edges(
+        self,
+        rel: Rel,
+        rows: Iterable[dict | Edge],
+        *,
+        first_row: int = 1,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> UpsertResult:
+        """Create or update relationships by their two endpoints; both must exist."""
+        spec = EDGE_SPECS[Rel(rel)]
+        items = self._validate(spec.model, rows, lambda it: (getattr(it, spec.source_field), getattr(it, spec.target_field)), first_row)
+        self._check_edge_ends(spec, items)
+        result = UpsertResult()
+        q = qb.upsert_edges(spec)
+        skip = spec.endpoint_fields
+        for batch in _batches([it for _, it in items], self.batch_size):
+            rows_ = [
+                {
+                    "src": getattr(it, spec.source_field),
+                    "dst": getattr(it, spec.target_field),
+                    "props": {k: v for k, v in it.to_props().items() if k not in skip},
+                }
+                for it in batch
+            ]
+            result += self.db.write_tx(lambda tx, rows_=rows_: self._outcome(tx.run(q, rows=rows_, now=_now())))
+            if on_batch:
+                on_batch(len(batch))
+        return result
+
+    @staticmethod
+    def _outcome(rows: list[dict]) -> UpsertResult:
+        r = UpsertResult()
+        r.add(rows)
+        return r
+
+    def delete_edges(self, rel: Rel, pairs: Iterable[tuple[str, str]]) -> int:
+        spec = EDGE_SPECS[Rel(rel)]
+        ps = [{"src": s, "dst": d} for s, d in pairs]
+        return self.db.run_write(qb.delete_edges(spec), pairs=ps)[0]["n"] if ps else 0
+
+    # ================================================================== reads
+
+    def get_many(self, label: Label, ids: Iterable[str]) -> dict[str, Node]:
+        spec = NODE_SPECS[Label(label)]
+        rows = self.db.run_read(qb.get_nodes(spec.label), ids=list(ids))
+        return {r["n"]["id"]: spec.model.from_props(r["n"]) for r in rows}
+
+    def get(self, label: Label, id: str) -> Node:
+        found = self.get_many(label, [id])
+        if id not in found:
+            raise NotFound(Label(label).value, id)
+        return found[id]
+
+    def get_props(self, label: Label, id: str) -> dict[str, Any]:
+        """The stored properties of a node, including ``updated_at`` and derived values such as scores."""
+        rows = self.db.run_read(qb.get_nodes(Label(label)), ids=[id])
+        if not rows:
+            raise NotFound(Label(label).value, id)
+        return rows[0]["n"]
+
+    def list(self, label: Label, *, first: int = 50, after: str | None = None, **filters: Any) -> Page:
+        """A page of nodes ordered by id, filtered by exact property values (None filters are ignored)."""
+        if not 1 <= first <= MAX_PAGE:
+            raise InvalidInput([Problem("first", f"must be from 1 to {MAX_PAGE}, got {first}")])
+        spec = NODE_SPECS[Label(label)]
+        active = {k: (v.value if hasattr(v, "value") else v) for k, v in filters.items() if v is not None}
+        try:
+            q = qb.list_nodes(spec, sorted(active))
+        except ValueError as exc:
+            raise InvalidInput([Problem("filter", str(exc))]) from exc
+        params = {f"f_{k}": v for k, v in active.items()}
+        rows = self.db.run_read(q, after=decode_cursor(after), limit=first + 1, **params)
+        items = [spec.model.from_props(r["n"]) for r in rows[:first]]
+        nxt = encode_cursor(items[-1].id) if len(rows) > first else None
+        return Page(items, nxt)
+
+    def get_edge(self, rel: Rel, source_id: str, target_id: str) -> Edge:
+        spec = EDGE_SPECS[Rel(rel)]
+        rows = self.db.run_read(qb.get_edges(spec), pairs=[{"src": source_id, "dst": target_id}])
+        if not rows:
+            raise NotFound(spec.rel.value, f"{source_id}->{target_id}")
+        return self._edge_from_row(spec, rows[0])
+
+    @staticmethod
+    def _edge_from_row(spec: EdgeSpec, row: dict) -> Edge:
+        props = dict(row["props"])
+        props[spec.source_field] = row["src"]
+        props[spec.target_field] = row["dst"]
+        return spec.model.from_props(props)
+
+    def list_edges(
+        self, rel: Rel, *, source_id: str | None = None, target_id: str | None = None, first: int = 50, after: str | None = None
+    ) -> Page:
+        if not 1 <= first <= MAX_PAGE:
+            raise InvalidInput([Problem("first", f"must be from 1 to {MAX_PAGE}, got {first}")])
+        if source_id is not None and target_id is not None:
+            raise InvalidInput([Problem("target_id", "give source_id or target_id, not both")])
+        spec = EDGE_SPECS[Rel(rel)]
+        by = "src" if source_id is not None else "dst" if target_id is not None else None
+        rows = self.db.run_read(
+            qb.list_edges(spec, by), id=source_id if by == "src" else target_id, after=decode_cursor(after), limit=first + 1
+        )
+        items = [self._edge_from_row(spec, r) for r in rows[:first]]
+        nxt = encode_cursor(rows[first - 1]["key"]) if len(rows) > first else None
+        return Page(items, nxt)
+
+    def count(self, label: Label) -> int:
+        return self.db.run_read(qb.count_nodes(Label(label)))[0]["n"]
+
+    def count_edges(self, rel: Rel) -> int:
+        return self.db.run_read(qb.count_edges(EDGE_SPECS[Rel(rel)]))[0]["n"]
+
+    # ================================================================== deletes
+
+    def delete(self, label: Label, id: str, *, force: bool = False) -> DeleteReport:
+        """Delete a node and the relationships that hang on it, in one transaction.
+
+        Rules: relationship data goes with the node (a deal's chain, team and competitor edges);
+        optional references to it are cleared (e.g. a stakeholder's ``reports_to_id``); lists lose
+        its id, and an activity left with nobody is deleted; nodes that cannot exist without it
+        (an account's deals, stakeholders and org units; an employee's activities) make the
+        delete fail with ``Conflict`` unless ``force`` is set, when they are deleted too.
+        """
+        label = Label(label)
+
+        def work(tx: Tx) -> DeleteReport:
+            if not tx.run(qb.get_nodes(label), ids=[id]):
+                raise NotFound(label.value, id)
+            plan: dict[Label, set[str]] = {label: {id}}
+            blockers: dict[str, int] = defaultdict(int)
+            queue = [(label, {id})]
+            while queue:
+                lb, ids = queue.pop()
+                for spec in NODE_SPECS.values():
+                    for ref in spec.refs:
+                        if ref.target != lb or not ref.required:
+                            continue
+                        deps = tx.run(qb.dependents(spec, ref, lb), ids=list(ids))
+                        new: set[str] = set()
+                        for d in deps:
+                            if d["id"] in plan.get(spec.label, set()):
+                                continue
+                            if ref.many:
+                                left = set(d["ref"] or []) - plan.get(lb, set())
+                                if not left:  # e.g. an activity with nobody left
+                                    new.add(d["id"])
+                            elif force:
+                                new.add(d["id"])
+                            else:
+                                blockers[spec.label.value] += 1
+                        if new:
+                            plan.setdefault(spec.label, set()).update(new)
+                            queue.append((spec.label, new))
+            if blockers:
+                what = ", ".join(f"{n} {lbl}" for lbl, n in sorted(blockers.items()))
+                raise Conflict(
+                    f"{label.value} {id!r} cannot be deleted: {what} depend on it; "
+                    "delete those first, or force the delete to remove them too"
+                )
+            now = _now()
+            for lb, ids in plan.items():
+                for spec in NODE_SPECS.values():
+                    for ref in spec.refs:
+                        if ref.target == lb:
+                            tx.run(qb.clear_ref(spec, ref), ids=list(ids), now=now)
+            report = DeleteReport()
+            for lb, ids in plan.items():
+                report.deleted[lb.value] = tx.run(qb.detach_delete(lb), ids=list(ids))[0]["n"]
+            return report
+
+        return self.db.write_tx(work)
+
+    # ================================================================== subgraph loaders
+
+    def load_deal_chain(self, deal_id: str) -> DealSubgraph:
+        """A deal's decision chain for scoring, in two round trips of one read transaction."""
+
+        def work(tx: Tx) -> DealSubgraph:
+            rows = tx.run(qs.MATCH_DECISION_CHAIN, deal_id=deal_id)
+            if not rows:
+                raise NotFound("Deal", deal_id)
+            head = rows[0]
+            member_ids = [x["s"]["id"] for x in head["members"]]
+            around = tx.run(qs.MATCH_PEOPLE_AROUND, account_id=head["deal"].get("account_id"), member_ids=member_ids)
+            return _deal_subgraph(head, around)
+
+        return self.db.read_tx(work)
+
+    def load_account_graph(self, account_id: str) -> AccountGraph:
+        """An account's relationship graph, in two round trips of one read transaction."""
+
+        def work(tx: Tx) -> AccountGraph:
+            rows = tx.run(qs.MATCH_ACCOUNT, account_id=account_id)
+            if not rows:
+                raise NotFound("Account", account_id)
+            rel_rows = tx.run(qs.MATCH_ACCOUNT_RELATIONS, account_id=account_id)
+            return _account_graph(rows[0], rel_rows)
+
+        return self.db.read_tx(work)
+
+
+# ====================================================================== record mappings
+
+
+def _last_activities(person_id: str, acts: list[dict], per_tie: dict, per_person: dict) -> None:
+    for a in acts:
+        d = _date(a.get("date"))
+        if d is None:
+            continue
+        if per_person.get(person_id) is None or d > per_person[person_id]:
+            per_person[person_id] = d
+        k = (a.get("by"), person_id)
+        if per_tie.get(k) is None or d > per_tie[k]:
+            per_tie[k] = d
+
+
+def _tie(employee_id: str, stakeholder_id: str, k: dict, last_activity: dt.date | None) -> Tie:
+    return Tie(employee_id, stakeholder_id, int(k["closeness"]), _date(k.get("since")), _date(k.get("last_contact")), last_activity)
+
+
+def _deal_subgraph(head: dict, around: list[dict]) -> DealSubgraph:
+    deal = Deal.from_props(head["deal"])
+    members = []
+    for x in head["members"]:
+        m = dict(x["m"])
+        m["stakeholder_id"], m["deal_id"] = x["s"]["id"], deal.id
+        members.append(ChainEntry(Stakeholder.from_props(x["s"]), ChainMember.from_props(m)))
+    members.sort(key=lambda e: e.stakeholder.id)
+    per_tie: dict = {}
+    per_person: dict = {}
+    people: dict[str, Stakeholder] = {}
+    influences: list[InfluenceEdge] = []
+    for r in around:
+        p = r["person"]
+        people[p["id"]] = Stakeholder.from_props(p)
+        _last_activities(p["id"], r["acts"], per_tie, per_person)
+        influences.extend(InfluenceEdge(p["id"], o["dst"], float(o["strength"])) for o in r["out"])
+    influences = [e for e in influences if e.target_id in people]
+    ties = [_tie(t["e"], t["s"], t["k"], per_tie.get((t["e"], t["s"]))) for t in head["ties"]]
+    team = [TeamMember(employee_id=t["e"], deal_id=deal.id, role=t["role"]) for t in head["team"]]
+    names = {t["e"]: t["name"] for t in head["team"]}
+    return DealSubgraph(deal, members, ties, sorted(influences, key=lambda e: (e.source_id, e.target_id)), people,
+                        per_person, team, names)
+
+
+def _account_graph(head: dict, rel_rows: list[dict]) -> AccountGraph:
+    per_tie: dict = {}
+    per_person: dict = {}
+    for r in rel_rows:
+        _last_activities(r["id"], r["acts"], per_tie, per_person)
+    ids = {r["id"] for r in rel_rows}
+    ties, influences, chains = [], [], []
+    for r in rel_rows:
+        ties.extend(_tie(t["e"], r["id"], t["k"], per_tie.get((t["e"], r["id"]))) for t in r["ties"])
+        influences.extend(InfluenceEdge(r["id"], o["dst"], float(o["strength"])) for o in r["out"] if o["dst"] in ids)
+        for c in r["chains"]:
+            m = dict(c["m"])
+            m["stakeholder_id"], m["deal_id"] = r["id"], c["deal"]
+            chains.append(ChainMember.from_props(m))
+    return AccountGraph(
+        account=Account.from_props(head["account"]),
+        stakeholders=sorted((Stakeholder.from_props(s) for s in head["stakeholders"]), key=lambda s: s.id),
+        org_units=sorted((OrgUnit.from_props(u) for u in head["org_units"]), key=lambda u: u.id),
+        deals=sorted((Deal.from_props(d) for d in head["deals"]), key=lambda d: d.id),
+        chains=chains,
+        ties=ties,
+        influences=influences,
+        last_activity=per_person,
+    )
