@@ -75,7 +75,7 @@ def decode_cursor(cursor: str | None) -> str | None:
     if cursor in (None, ""):
         return None
     try:
-        return base64.urlsafe_b64decode(cursor.encode()).decode()
+        return base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise InvalidInput([Problem("after", "is not a cursor this API returned")]) from exc
 
