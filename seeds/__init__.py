@@ -1,0 +1,1 @@
+"""The demo data set and the scalable generator; they load through the graph store."""
