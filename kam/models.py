@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -20,7 +20,7 @@ __all__ = [
     "Sector", "Industry", "Office", "IndustryTeam", "Partner", "Account", "OrgUnit", "Stakeholder",
     "Employee", "Deal", "Competitor", "Lead", "Activity",
     "Knows", "ChainMember", "Influence", "TeamMember", "CompetesIn",
-    "NODE_MODELS", "EDGE_MODELS",
+    "NODE_MODELS", "EDGE_MODELS", "WhatIfChange",
 ]
 
 
@@ -375,3 +375,43 @@ NODE_MODELS: dict[str, type[Node]] = {
 EDGE_MODELS: dict[str, type[Edge]] = {
     "KNOWS": Knows, "IN_CHAIN": ChainMember, "INFLUENCES": Influence, "ON_TEAM": TeamMember, "COMPETES_IN": CompetesIn,
 }
+
+
+class WhatIfChange(_Model):
+    """One hypothetical change to a deal's chain, for what-if questions.
+
+    kinds: ``set_assessment`` (any of role, influence, solution_acceptance, price_acceptance,
+    favors_competitor for a member), ``set_closeness`` (our best tie to a person, 0..4, as of today),
+    ``add_member`` (a person, existing or hypothetical, joins the chain with a role), ``remove_member``,
+    ``add_influence`` / ``remove_influence`` (source_id -> target_id, strength for add).
+    """
+
+    kind: Literal["set_assessment", "set_closeness", "add_member", "remove_member", "add_influence", "remove_influence"]
+    stakeholder_id: Id | None = None
+    name: Name | None = Field(None, description="Name of a hypothetical new person (add_member).")
+    role: ChainRole | None = None
+    influence: InfluenceLevel | None = None
+    solution_acceptance: SolutionAcceptance | None = None
+    price_acceptance: PriceAcceptance | None = None
+    favors_competitor: bool | None = None
+    closeness: Closeness | None = None
+    source_id: Id | None = None
+    target_id: Id | None = None
+    strength: Strength | None = None
+
+    @model_validator(mode="after")
+    def _fields_for_kind(self):
+        need = {
+            "set_assessment": ["stakeholder_id"],
+            "set_closeness": ["stakeholder_id", "closeness"],
+            "add_member": ["stakeholder_id", "role"],
+            "remove_member": ["stakeholder_id"],
+            "add_influence": ["source_id", "target_id", "strength"],
+            "remove_influence": ["source_id", "target_id"],
+        }[self.kind]
+        for f in need:
+            if getattr(self, f) is None:
+                raise PydanticCustomError("missing_for_kind", "is required for {kind}", {"kind": self.kind, "field": f})
+        if self.kind == "add_influence" and self.source_id == self.target_id:
+            raise PydanticCustomError("self_reference", "an influence edge needs two different people", {"field": "target_id"})
+        return self
