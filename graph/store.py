@@ -11,7 +11,7 @@ import base64
 import binascii
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -23,7 +23,9 @@ from graph.queries import subgraph as qs
 from graph.schema import EDGE_SPECS, NODE_SPECS, EdgeSpec, Label, NodeSpec, Rel
 from kam.errors import Conflict, InvalidInput, NotFound, Problem, problems_from_validation_error
 from kam.models import Account, ChainMember, Deal, Edge, Node, OrgUnit, Stakeholder, TeamMember
-from kam.subgraph import AccountGraph, ChainEntry, DealSubgraph, InfluenceEdge, Tie
+from kam.subgraph import (
+    AccountDeals, AccountGraph, ChainEntry, DealSubgraph, EmployeeTies, InfluenceEdge, PathCandidate, Tie,
+)
 
 __all__ = ["Store", "UpsertResult", "Page", "DeleteReport", "MAX_PAGE"]
 
@@ -421,8 +423,142 @@ class Store:
 
         return self.db.read_tx(work)
 
+    # ================================================================== portfolio, paths, employees
+
+    def count_open_deals(self) -> int:
+        return self.db.run_read(qs.COUNT_OPEN_DEALS)[0]["n"]
+
+    def accounts_with_open_deals(self, chunk: int = 200) -> Iterator[list[str]]:
+        """The ids of accounts that have open deals, ``chunk`` at a time (keyset pages)."""
+        after = ""
+        while True:
+            ids = [r["id"] for r in self.db.run_read(qs.MATCH_ACCOUNTS_WITH_OPEN_DEALS, after=after, limit=chunk)]
+            if not ids:
+                return
+            yield ids
+            after = ids[-1]
+
+    def load_open_deals(self, account_ids: list[str]) -> list[AccountDeals]:
+        """The open deals of these accounts as subgraphs, in two or three round trips for the whole chunk."""
+
+        def work(tx: Tx):
+            deals = tx.run(qs.MATCH_OPEN_DEALS_OF_ACCOUNTS, account_ids=account_ids)
+            people = tx.run(qs.MATCH_PEOPLE_OF_ACCOUNTS, account_ids=account_ids)
+            known = {r["person"]["id"] for r in people}
+            outside = sorted({m["s"] for d in deals for m in d["members"]} - known)
+            if outside:
+                people += tx.run(qs.MATCH_PEOPLE_BY_ID, ids=outside)
+            return deals, people
+
+        deal_rows, people_rows = self.db.read_tx(work)
+        return _account_deals(account_ids, deal_rows, people_rows)
+
+    def save_deal_scores(self, rows: list[dict[str, Any]]) -> int:
+        """Store each deal's latest score: ``rows`` of {id, score, win_probability, shot_ready, risk_codes}."""
+        if not rows:
+            return 0
+        return self.db.run_write(qs.SET_DEAL_SCORES, rows=rows, now=_now())[0]["n"]
+
+    def load_warm_path_candidates(self, target_id: str, limit: int = 5000) -> list[PathCandidate]:
+        """Every route employee -KNOWS-> s -INFLUENCES*0..3-> target (one query), with the latest
+        activity on each tie (a second one)."""
+        self.get(Label.Stakeholder, target_id)
+
+        def work(tx: Tx):
+            rows = tx.run(qs.MATCH_WARM_PATHS, target_id=target_id, limit=limit)
+            pairs = sorted({(r["employee_id"], r["people"][0]) for r in rows})
+            last = tx.run(qs.LAST_ACTIVITY_BETWEEN, pairs=[{"e": e, "s": s_} for e, s_ in pairs]) if pairs else []
+            return rows, {(r["e"], r["s"]): _date(r["last"]) for r in last}
+
+        rows, last = self.db.read_tx(work)
+        out = []
+        for r in rows:
+            t = _tie(r["employee_id"], r["people"][0], r["tie"], last.get((r["employee_id"], r["people"][0])))
+            out.append(PathCandidate(t.employee_id, t.closeness, t.last_used, tuple(r["people"]),
+                                     tuple(float(x) for x in r["strengths"])))
+        return out
+
+    def load_employee_ties(self, employee_id: str) -> EmployeeTies:
+        """An employee's ties, the chains and deals of the people they know, and every tie at those
+        people's accounts (for the employee's share of each account's capital)."""
+
+        def work(tx: Tx):
+            head = tx.run(qs.MATCH_EMPLOYEE_TIES, employee_id=employee_id)
+            if not head:
+                raise NotFound("Employee", employee_id)
+            ties = head[0]["ties"]
+            ids = sorted({t["s"]["id"] for t in ties})
+            accounts = sorted({t["s"]["account_id"] for t in ties})
+            chains = tx.run(qs.MATCH_CHAINS_OF_PEOPLE, ids=ids) if ids else []
+            acc_ties = tx.run(qs.MATCH_ACCOUNT_TIES, account_ids=accounts) if accounts else []
+            return head[0], chains, acc_ties
+
+        head, chain_rows, acc_rows = self.db.read_tx(work)
+
+        def latest(dates: list) -> dt.date | None:
+            ds = [_date(d) for d in dates if d]
+            return max(ds) if ds else None
+
+        people = {t["s"]["id"]: Stakeholder.from_props(t["s"]) for t in head["ties"]}
+        ties = [_tie(employee_id, t["s"]["id"], t["k"], latest(t["acts"])) for t in head["ties"]]
+        chains, deals = [], {}
+        for r in chain_rows:
+            deals[r["deal"]["id"]] = Deal.from_props(r["deal"])
+            chains.append(ChainMember.from_props({**r["m"], "stakeholder_id": r["s"], "deal_id": r["deal"]["id"]}))
+        account_ties: dict[str, list[Tie]] = defaultdict(list)
+        for r in acc_rows:
+            account_ties[r["account_id"]].append(_tie(r["employee_id"], r["stakeholder_id"], r["tie"], latest(r["acts"])))
+        return EmployeeTies(employee_id, head["employee"].get("name", employee_id), ties, people, chains, deals,
+                            dict(account_ties))
+
 
 # ====================================================================== record mappings
+
+
+def _account_deals(account_ids: list[str], deal_rows: list[dict], people_rows: list[dict]) -> list[AccountDeals]:
+    per_tie: dict = {}
+    per_person: dict = {}
+    persons: dict[str, Stakeholder] = {}
+    ties_of: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    edges: list[InfluenceEdge] = []
+    for r in people_rows:
+        p = r["person"]
+        persons[p["id"]] = Stakeholder.from_props(p)
+        _last_activities(p["id"], r["acts"], per_tie, per_person)
+        ties_of[p["id"]].extend((t["e"], t["k"]) for t in r["ties"])
+        edges.extend(InfluenceEdge(p["id"], o["dst"], float(o["strength"])) for o in r["out"])
+    edges = [e for e in edges if e.target_id in persons]
+    of_account: dict[str, dict[str, Stakeholder]] = defaultdict(dict)
+    for pid, p in persons.items():
+        of_account[p.account_id][pid] = p
+    by_account: dict[str, list[DealSubgraph]] = defaultdict(list)
+    for r in deal_rows:
+        deal = Deal.from_props(r["deal"])
+        members = []
+        for m in r["members"]:
+            props = dict(m["m"])
+            props["stakeholder_id"], props["deal_id"] = m["s"], deal.id
+            members.append(ChainEntry(persons[m["s"]], ChainMember.from_props(props)))
+        members.sort(key=lambda e: e.stakeholder.id)
+        ids = {e.stakeholder.id for e in members}
+        people = {**of_account[deal.account_id], **{e.stakeholder.id: e.stakeholder for e in members}}
+        ties = [_tie(e, sid, k, per_tie.get((e, sid))) for sid in sorted(ids) for e, k in ties_of[sid]]
+        by_account[deal.account_id].append(
+            DealSubgraph(deal, members, ties, [], people, {sid: per_person[sid] for sid in ids if sid in per_person})
+        )
+    out = []
+    for aid in account_ids:
+        deals = sorted(by_account.get(aid, []), key=lambda sg: sg.deal.id)
+        if not deals:
+            continue
+        members = {e.stakeholder.id for sg in deals for e in sg.members}
+        scope = set(of_account[aid]) | members
+        acc_edges = sorted((e for e in edges if e.source_id in scope and e.target_id in scope),
+                           key=lambda e: (e.source_id, e.target_id))
+        for sg in deals:
+            sg.influences = [e for e in acc_edges if e.source_id in sg.people and e.target_id in sg.people]
+        out.append(AccountDeals(aid, deals, acc_edges))
+    return out
 
 
 def _last_activities(person_id: str, acts: list[dict], per_tie: dict, per_person: dict) -> None:

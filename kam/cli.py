@@ -32,6 +32,11 @@ db_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(db_app, name="db")
+score_app = typer.Typer(
+    help="Score deals, accounts and employees, find warm paths, and rescore the whole portfolio.",
+    no_args_is_help=True,
+)
+app.add_typer(score_app, name="score")
 
 
 def _fail(exc: Exception) -> None:
@@ -106,6 +111,143 @@ def db_status() -> None:
     console.print(table)
     if not st.running:
         raise typer.Exit(1)
+
+
+def _store():
+    """Connect to the configured database (starting nothing) and return a Store."""
+    from graph.db import connect
+    from graph.store import Store
+
+    settings = get_settings()
+    try:
+        return Store(connect(settings), settings.batch_size)
+    except KamError as exc:
+        _fail(exc)
+
+
+def _method():
+    from kam.method import default_method
+
+    try:
+        return default_method()
+    except KamError as exc:
+        _fail(exc)
+
+
+LangOpt = typer.Option("en", "--lang", help="Labels in English (en) or Chinese (zh).")
+TodayOpt = typer.Option(None, "--today", help="Score as of this day (YYYY-MM-DD); default today.")
+
+
+def _today(value: str | None):
+    import datetime as dt
+
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(KamError(f"--today must be a date like 2026-12-31, got {value!r}"))
+
+
+@score_app.command("deal")
+def score_deal_cmd(
+    deal_id: str = typer.Argument(..., help="The deal's id."),
+    lang: str = LangOpt,
+    today: str = TodayOpt,
+    actions: int = typer.Option(5, help="How many next best actions to show."),
+) -> None:
+    """Score one deal: DS and win probability, each member's contribution, risks, shot readiness,
+    next best actions and hidden influencers."""
+    from api.service import deal_report
+    from graph.schema import Label
+    from kam.reports import print_deal_report
+
+    store, method = _store(), _method()
+    try:
+        report = deal_report(store, deal_id, method, _today(today), actions=actions)
+        deal = store.get(Label.Deal, deal_id)
+    except KamError as exc:
+        _fail(exc)
+    print_deal_report(console, deal, report, method, lang)
+
+
+@score_app.command("account")
+def score_account_cmd(account_id: str = typer.Argument(..., help="The account's id."), today: str = TodayOpt) -> None:
+    """Score an account's relationship graph: depth, coverage, concentration and dependency on one employee."""
+    from api.service import account_report
+    from kam.reports import print_account_report
+
+    try:
+        report = account_report(_store(), account_id, _method(), _today(today))
+    except KamError as exc:
+        _fail(exc)
+    print_account_report(console, report)
+
+
+@score_app.command("employee")
+def score_employee_cmd(employee_id: str = typer.Argument(..., help="The employee's id."), today: str = TodayOpt) -> None:
+    """An employee's influence: relationship capital, pipeline touched and share of each account's capital."""
+    from api.service import employee_report
+    from kam.reports import print_employee_report
+
+    try:
+        report = employee_report(_store(), employee_id, _method(), _today(today))
+    except KamError as exc:
+        _fail(exc)
+    print_employee_report(console, report)
+
+
+@score_app.command("paths")
+def score_paths_cmd(
+    stakeholder_id: str = typer.Argument(..., help="The stakeholder to reach."),
+    first: int = typer.Option(10, min=1, max=100, help="How many paths to show."),
+    today: str = TodayOpt,
+) -> None:
+    """Warm paths to a stakeholder: our employee, whom they know, and who influences whom up to the target."""
+    from api.service import warm_paths
+    from kam.reports import print_warm_paths
+
+    try:
+        paths = warm_paths(_store(), stakeholder_id, _method(), _today(today), first)
+    except KamError as exc:
+        _fail(exc)
+    print_warm_paths(console, stakeholder_id, paths)
+
+
+@score_app.command("portfolio")
+def score_portfolio_cmd(
+    today: str = TodayOpt,
+    chunk: int = typer.Option(200, min=1, max=5000, help="Accounts loaded per round."),
+) -> None:
+    """Rescore every open deal and store its latest score, win probability, shot readiness and risk codes."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from api.service import rescore_portfolio
+
+    store, method = _store(), _method()
+    total = store.count_open_deals()
+    with Progress(TextColumn("rescoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as bar:
+        task = bar.add_task("deals", total=total)
+        try:
+            run = rescore_portfolio(store, method, _today(today), chunk=chunk, on_progress=lambda n: bar.advance(task, n))
+        except KamError as exc:
+            _fail(exc)
+    rate = run.deals / run.total_s if run.total_s > 0 else 0.0
+    console.print(
+        f"rescored {run.deals:,} open deals of {run.accounts:,} accounts in {run.total_s:.1f} s ({rate:,.0f} deals/s): "
+        f"reading {run.read_s:.1f} s, computing {run.compute_s:.1f} s, writing {run.write_s:.1f} s"
+    )
+    console.print(f"win probability: {run.calibration.message}")
+
+
+@score_app.command("calibrate")
+def score_calibrate_cmd() -> None:
+    """Fit the win-probability curve on closed deals that carry a score, and report the Brier score."""
+    from api.service import calibration
+
+    cal = calibration(_store(), _method())
+    brier = f"{cal.brier:.4f}" if cal.brier is not None else "-"
+    console.print(f"{cal.message}: slope {cal.slope:.4f}, midpoint {cal.midpoint:.2f}, Brier score {brier}")
 
 
 @app.command()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from kam.models import Account, ChainMember, Deal, OrgUnit, Stakeholder, TeamMember
 
-__all__ = ["Tie", "InfluenceEdge", "ChainEntry", "DealSubgraph", "AccountGraph"]
+__all__ = ["Tie", "InfluenceEdge", "ChainEntry", "DealSubgraph", "AccountGraph", "AccountDeals", "EmployeeTies", "PathCandidate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +69,38 @@ class AccountGraph:
     ties: list[Tie]
     influences: list[InfluenceEdge]
     last_activity: dict[str, dt.date] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class AccountDeals:
+    """The open deals of one account, each as a DealSubgraph, and the influence edges among the
+    account's people (portfolio rescoring factorises them once for all the deals)."""
+
+    account_id: str
+    deals: list[DealSubgraph]
+    influences: list[InfluenceEdge]
+
+
+@dataclass(slots=True)
+class EmployeeTies:
+    """What employee influence needs: the employee's ties, the people they reach, those people's
+    chain memberships and deals, and the relationship capital of every tie at their accounts."""
+
+    employee_id: str
+    employee_name: str
+    ties: list[Tie]
+    people: dict[str, Stakeholder]
+    chains: list[ChainMember]
+    deals: dict[str, Deal]
+    account_ties: dict[str, list[Tie]]  # account id -> every tie to its people (for the capital shares)
+
+
+@dataclass(frozen=True, slots=True)
+class PathCandidate:
+    """A route employee -KNOWS-> people[0] -INFLUENCES-> ... -> people[-1] (the target)."""
+
+    employee_id: str
+    closeness: int
+    last_used: dt.date | None
+    people: tuple[str, ...]
+    strengths: tuple[float, ...]  # one per INFLUENCES hop

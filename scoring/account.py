@@ -12,7 +12,9 @@ from kam.models import ChainMember, Deal, DealStatus, Stakeholder
 from kam.subgraph import AccountGraph, Tie
 from scoring.closeness import company_closeness, effective_closeness
 
-__all__ = ["AccountScore", "score_account", "EmployeeInfluence", "employee_influence", "importance_by_person"]
+__all__ = [
+    "AccountScore", "score_account", "EmployeeInfluence", "employee_influence", "importance_by_person", "account_capital",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,3 +117,11 @@ def employee_influence(
     pipeline = sum(deals[d].amount for d in touched)
     shares = {acc: (v / account_capital[acc] if account_capital.get(acc) else 0.0) for acc, v in sorted(mine.items())}
     return EmployeeInfluence(employee_id, rc, pipeline, tuple(touched), shares)
+
+
+def account_capital(ties_by_account: Mapping[str, Iterable[Tie]], today: dt.date, method: Method) -> dict[str, float]:
+    """Σ c_eff of every tie to each account's people: the denominator of an employee's share."""
+    return {
+        acc: sum(effective_closeness(t.closeness, t.last_used, today, method) for t in ties)
+        for acc, ties in ties_by_account.items()
+    }

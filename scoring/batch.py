@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from kam.method import Method
-from kam.subgraph import DealSubgraph, InfluenceEdge
+from kam.subgraph import AccountDeals
 from scoring.deal import DealScore, people_of, score_deal_with_model
 from scoring.propagation import build_influence_model
 
-__all__ = ["AccountDeals", "score_account_deals"]
-
-
-@dataclass
-class AccountDeals:
-    """The deals of one account, each as a DealSubgraph over the same people and influence edges."""
-
-    account_id: str
-    deals: Sequence[DealSubgraph]
-    influences: Sequence[InfluenceEdge]
-
+__all__ = ["score_account_deals"]
 
 def score_account_deals(bundle: AccountDeals, method: Method, today: dt.date, explain: bool = False) -> Iterable[DealScore]:
     """Work linear in the data: the influence system of the account's people is factorised once and

@@ -12,18 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kam.method import Method
+from kam.subgraph import PathCandidate
 from scoring.closeness import effective_closeness
 
-__all__ = ["PathCandidate", "WarmPath", "rank_warm_paths"]
-
-
-@dataclass(frozen=True, slots=True)
-class PathCandidate:
-    employee_id: str
-    closeness: int
-    last_used: dt.date | None
-    people: tuple[str, ...]  # first the stakeholder the employee knows, last the target
-    strengths: tuple[float, ...]  # one per INFLUENCES hop
+__all__ = ["WarmPath", "rank_warm_paths"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,13 @@ from kam.method import MethodConfigError, load_method
 from kam.models import ChainRole, Deal, DealStatus, Level, Stakeholder, WhatIfChange
 from kam.subgraph import AccountGraph, InfluenceEdge as E, Tie
 from scoring.account import employee_influence, score_account
-from scoring.batch import AccountDeals, score_account_deals
+from kam.subgraph import AccountDeals
+from scoring.batch import score_account_deals
 from scoring.calibration import calibrate
 from scoring.closeness import company_closeness, effective_closeness
 from scoring.deal import score_deal, win_probability
-from scoring.paths import PathCandidate, rank_warm_paths
+from kam.subgraph import PathCandidate
+from scoring.paths import rank_warm_paths
 from scoring.propagation import build_influence_model, iterate_equilibrium
 from scoring.whatif import what_if
 from tests.scoring_data import TODAY, member, subgraph, tie
