@@ -96,7 +96,7 @@ def rescore_portfolio(
     m, cal = method_in_force(store, method)
     read = compute = wrote = 0.0
     n_deals = n_accounts = 0
-    ids_iter = store.accounts_with_open_deals(chunk)
+    ids_iter = store.account_ids(chunk)
     while True:
         t0 = time.perf_counter()
         ids = next(ids_iter, None)

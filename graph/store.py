@@ -428,11 +428,11 @@ class Store:
     def count_open_deals(self) -> int:
         return self.db.run_read(qs.COUNT_OPEN_DEALS)[0]["n"]
 
-    def accounts_with_open_deals(self, chunk: int = 200) -> Iterator[list[str]]:
-        """The ids of accounts that have open deals, ``chunk`` at a time (keyset pages)."""
+    def account_ids(self, chunk: int = 200) -> Iterator[list[str]]:
+        """Every account id, ``chunk`` at a time (keyset pages)."""
         after = ""
         while True:
-            ids = [r["id"] for r in self.db.run_read(qs.MATCH_ACCOUNTS_WITH_OPEN_DEALS, after=after, limit=chunk)]
+            ids = [r["id"] for r in self.db.run_read(qs.MATCH_ACCOUNT_IDS, after=after, limit=chunk)]
             if not ids:
                 return
             yield ids

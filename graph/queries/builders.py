@@ -151,8 +151,8 @@ def delete_edges(spec: EdgeSpec) -> LiteralString:
 def dependents(spec: NodeSpec, ref: Ref, target: Label) -> LiteralString:
     """Nodes of ``spec`` whose ``ref`` points at ``$ids`` of ``target``."""
     return (
-        "MATCH (d:" + _label(spec.label) + ")-[:" + _ident(ref.rel.value) + "]->(n:" + _label(target) + ") "
-        "WHERE n.id IN $ids RETURN DISTINCT d.id AS id, d." + _ident(ref.field) + " AS ref"
+        "UNWIND $ids AS id MATCH (n:" + _label(target) + " {id: id})<-[:" + _ident(ref.rel.value) + "]-(d:"
+        + _label(spec.label) + ") RETURN DISTINCT d.id AS id, d." + _ident(ref.field) + " AS ref"
     )
 
 
@@ -164,7 +164,7 @@ def clear_ref(spec: NodeSpec, ref: Ref) -> LiteralString:
     else:
         setter = "SET d." + p + " = null, d.updated_at = $now"
     return (
-        "MATCH (d:" + lb + ")-[:" + rel + "]->(n) WHERE n.id IN $ids "
+        "UNWIND $ids AS id MATCH (n:" + _label(ref.target) + " {id: id})<-[:" + rel + "]-(d:" + lb + ") "
         "WITH DISTINCT d " + setter + " RETURN count(d) AS n"
     )
 
