@@ -32,8 +32,10 @@ class Tx:
         self._tx, self._db = tx, db
 
     def run(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
+        """Rows as dicts. Queries return values, maps and lists (never graph entities), so the
+        records are taken as they are, without ``Record.data()``'s recursive copy."""
         self._db._count()
-        return [r.data() for r in self._tx.run(query, params)]
+        return [dict(r) for r in self._tx.run(query, params)]
 
 
 class GraphDB:
