@@ -37,6 +37,8 @@ score_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(score_app, name="score")
+seed_app = typer.Typer(help="Load the demo data set, or generate a data set of any size.", no_args_is_help=True)
+app.add_typer(seed_app, name="seed")
 
 
 def _fail(exc: Exception) -> None:
@@ -250,10 +252,62 @@ def score_calibrate_cmd() -> None:
     console.print(f"{cal.message}: slope {cal.slope:.4f}, midpoint {cal.midpoint:.2f}, Brier score {brier}")
 
 
+def _print_upsert(what: str, r, seconds: float) -> None:
+    console.print(f"{what}: {r.created:,} created, {r.updated:,} updated, {r.unchanged:,} unchanged ({seconds:.1f} s)")
+
+
+@seed_app.command("demo")
+def seed_demo() -> None:
+    """Load the demo company: offices, industries, named and key accounts with org charts, our people,
+    deals at every stage and grade with decision chains that tell a story, activities and competitors.
+    Loading it again the same day changes nothing."""
+    from graph.schema import ensure_schema
+    from seeds.demo import load_demo
+
+    store = _store()
+    ensure_schema(store.db)
+    t0 = time.monotonic()
+    try:
+        r = load_demo(store)
+    except KamError as exc:
+        _fail(exc)
+    _print_upsert("demo data", r, time.monotonic() - t0)
+
+
+@seed_app.command("generate")
+def seed_generate(
+    accounts: int = typer.Option(100, min=1, max=1_000_000, help="Accounts to generate (S=100, M=2000, L=10000)."),
+    seed: int = typer.Option(1, help="Random seed: the same seed gives the same data."),
+    chunk: int = typer.Option(250, min=1, max=10_000, help="Accounts generated and loaded per round."),
+) -> None:
+    """Generate a realistic data set of any size (deterministic for a seed) and load it at full batch speed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from graph.schema import Label, ensure_schema
+    from graph.store import UpsertResult
+    from seeds.generator import generate, load_dataset
+
+    store = _store()
+    ensure_schema(store.db)
+    total = UpsertResult()
+    t0 = time.monotonic()
+    with Progress(TextColumn("generating"), BarColumn(), MofNCompleteColumn(), TextColumn("accounts"),
+                  TimeElapsedColumn(), console=console) as bar:
+        task = bar.add_task("accounts", total=accounts)
+        try:
+            for ds in generate(accounts, seed=seed, chunk=chunk):
+                total += load_dataset(store, ds)
+                bar.advance(task, len(ds.nodes.get(Label.Account, [])))
+        except KamError as exc:
+            _fail(exc)
+    _print_upsert(f"{accounts:,} accounts (seed {seed})", total, time.monotonic() - t0)
+
+
 @app.command()
 def serve(
     host: str = typer.Option(None, help="Address to listen on (default KAM_API_HOST, 127.0.0.1)."),
     port: int = typer.Option(None, help="Port to listen on (default KAM_API_PORT, 8000)."),
+    demo: bool = typer.Option(True, help="Load the demo data when the database holds no account yet."),
 ) -> None:
     """Serve the API (GraphQL at /graphql, REST at /api/v1, docs at /docs).
 
@@ -276,6 +330,15 @@ def serve(
             console.print(f"database: {st.bolt_uri} (pid {st.pid}, {'started' if started else 'already running'} in {st.seconds:.1f} s)")
         db = connect(settings, server)
         ensure_schema(db)
+        if demo:
+            from graph.schema import Label
+            from graph.store import Store
+            from seeds.demo import load_demo
+
+            store = Store(db, settings.batch_size)
+            if store.count(Label.Account) == 0:
+                r = load_demo(store)
+                console.print(f"empty database: loaded the demo data ({r.created:,} nodes and relationships)")
         fastapi_app = create_app(settings, db)
         console.print(f"serving on http://{host or settings.api_host}:{port or settings.api_port} (health: /api/v1/health)")
         uvicorn.run(fastapi_app, host=host or settings.api_host, port=port or settings.api_port, log_level="info")
