@@ -14,7 +14,9 @@ from typing import Any, LiteralString, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase
-from neo4j.exceptions import ConstraintError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import (
+    AuthError, ConstraintError, DatabaseError, ServiceUnavailable, SessionExpired, TransientError,
+)
 
 from kam.errors import ServerError
 from kam.settings import Settings
@@ -53,15 +55,41 @@ class GraphDB:
             self.round_trips += 1
 
     def read_tx(self, fn: Callable[[Tx], T]) -> T:
-        with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
-            return s.execute_read(lambda tx: fn(Tx(tx, self)))
+        for attempt in range(3):
+            try:
+                with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+                    return s.execute_read(lambda tx: fn(Tx(tx, self)))
+            except (ServiceUnavailable, SessionExpired) as exc:
+                raise ServerError(f"lost the connection to the graph database: {exc}") from exc
+            except DatabaseError as exc:
+                raise ServerError(f"the graph database failed: {exc.message}") from exc
+            except AuthError as exc:
+                self._auth_retry(attempt, exc)
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _auth_retry(attempt: int, exc: AuthError) -> None:
+        # ArcadeDB answers "credentials no longer valid" while it reloads its security files
+        # (once, just after its first start) and while it shuts down: wait and retry, then give up.
+        if attempt == 2:
+            raise ServerError(f"the graph database refused the connection: {exc.message}") from exc
+        time.sleep(0.5)
 
     def write_tx(self, fn: Callable[[Tx], T], attempts: int = 5) -> T:
         """Run ``fn`` in one write transaction: all of it is committed or none of it."""
+        auth_failures = 0
         for attempt in range(attempts):
             try:
                 with self.driver.session(database=self.database) as s:
                     return s.execute_write(lambda tx: fn(Tx(tx, self)))
+            except ServiceUnavailable as exc:
+                raise ServerError(f"lost the connection to the graph database: {exc}") from exc
+            except DatabaseError as exc:
+                # a server-side failure (not a bad query): e.g. the server is shutting down
+                raise ServerError(f"the graph database failed, the transaction was rolled back: {exc.message}") from exc
+            except AuthError as exc:
+                self._auth_retry(auth_failures, exc)
+                auth_failures += 1
             except _RETRYABLE:
                 # Two writers MERGEd the same new id at once: the loser retries and now matches.
                 if attempt == attempts - 1:
@@ -98,7 +126,8 @@ def connect(settings: Settings, server=None) -> GraphDB:
 
             server = EmbeddedServer(settings)
         uri, auth, database = server.bolt_uri, (server.user, server.password()), settings.db_name
-    driver = GraphDatabase.driver(uri, auth=auth, max_connection_pool_size=50, connection_acquisition_timeout=30)
+    driver = GraphDatabase.driver(uri, auth=auth, max_connection_pool_size=50, connection_acquisition_timeout=30,
+                                  max_transaction_retry_time=10)
     for attempt in range(3):  # a server that has just started may refuse the first handshake
         try:
             driver.verify_connectivity()

@@ -10,7 +10,10 @@ from enum import Enum
 
 from kam import models as m
 
-__all__ = ["Label", "Rel", "Ref", "NodeSpec", "EdgeSpec", "NODE_SPECS", "EDGE_SPECS", "INDEXES", "ensure_schema"]
+__all__ = [
+    "Label", "Rel", "Ref", "NodeSpec", "EdgeSpec", "NODE_SPECS", "EDGE_SPECS", "INDEXES", "NODE_ORDER", "EDGE_ORDER",
+    "ensure_schema",
+]
 
 
 class Label(str, Enum):
@@ -156,6 +159,13 @@ EDGE_SPECS: dict[Rel, EdgeSpec] = {
         EdgeSpec(R.COMPETES_IN, m.CompetesIn, L.Competitor, "competitor_id", L.Deal, "deal_id"),
     )
 }
+
+# Write order that respects references: every node's targets come before it.
+NODE_ORDER: tuple[Label, ...] = (
+    L.Sector, L.Industry, L.Office, L.IndustryTeam, L.Partner, L.Competitor, L.Employee, L.Account, L.OrgUnit,
+    L.Stakeholder, L.Deal, L.Lead, L.Activity,
+)
+EDGE_ORDER: tuple[Rel, ...] = (R.KNOWS, R.IN_CHAIN, R.INFLUENCES, R.ON_TEAM, R.COMPETES_IN)
 
 # Secondary indexes the queries need: list filters, plus updated_at for incremental BI loads.
 INDEXES: tuple[tuple[Label, str], ...] = tuple(

@@ -263,9 +263,9 @@ class EmbeddedServer:
     def databases(self) -> list[str]:
         return list(self._http("GET", "/api/v1/databases").get("result", []))
 
-    def ensure_database(self) -> None:
-        """Create the product's database if it does not exist yet."""
-        name = self.settings.db_name
+    def ensure_database(self, name: str | None = None) -> None:
+        """Create the product's database (or the one named) if it does not exist yet."""
+        name = name or self.settings.db_name
         try:
             if name not in self.databases():
                 self._http("POST", "/api/v1/server", {"command": f"create database {name}"})

@@ -202,19 +202,27 @@ class Store:
         self._check_node_refs(spec, items)
         result = UpsertResult()
         upsert = qb.upsert_nodes(spec)
-        links = [(ref, qb.link_refs(spec, ref)) for ref in spec.refs]
-        for batch in _batches([it for _, it in items], self.batch_size):
+        links = [(ref, qb.link_refs(spec, ref)) for ref in spec.refs if ref.target != spec.label]
+        # References to the same label (a manager, a parent unit) may point into a later batch:
+        # they are linked in a second pass, once every node of this call exists.
+        self_links = [(ref, qb.link_refs(spec, ref)) for ref in spec.refs if ref.target == spec.label]
+        batches = list(_batches([it for _, it in items], self.batch_size))
+        for batch in batches:
 
             def write(tx: Tx, batch=batch) -> UpsertResult:
                 r = UpsertResult()
                 r.add(tx.run(upsert, rows=[{"id": it.id, "props": it.to_props()} for it in batch], now=_now()))
-                for ref, q in links:
+                for ref, q in links + (self_links if len(batches) == 1 else []):
                     tx.run(q, rows=[{"id": it.id, "ref": _ref_values(it, ref)} for it in batch])
                 return r
 
             result += self.db.write_tx(write)
             if on_batch:
                 on_batch(len(batch))
+        if len(batches) > 1:
+            for batch in batches:
+                for ref, q in self_links:
+                    self.db.run_write(q, rows=[{"id": it.id, "ref": _ref_values(it, ref)} for it in batch])
         return result
 
     def upsert(self, item: Node) -> UpsertResult:
@@ -328,6 +336,48 @@ class Store:
         items = [self._edge_from_row(spec, r) for r in rows[:first]]
         nxt = encode_cursor(rows[first - 1]["key"]) if len(rows) > first else None
         return Page(items, nxt)
+
+    def missing_ids(self, label: Label, ids: Iterable[str]) -> set[str]:
+        """The ids among ``ids`` with no node of this label."""
+        return self.db.read_tx(lambda tx: self._missing(tx, Label(label), ids))
+
+    def iter_nodes(self, label: Label, page: int = 5000) -> Iterator[dict[str, Any]]:
+        """Every node of a label as its stored properties (``updated_at`` and derived values included), by id."""
+        spec = NODE_SPECS[Label(label)]
+        q = qb.list_nodes(spec, [])
+        after = None
+        while True:
+            rows = self.db.run_read(q, after=after, limit=page)
+            for r in rows:
+                yield r["n"]
+            if len(rows) < page:
+                return
+            after = rows[-1]["n"]["id"]
+
+    def iter_edges(self, rel: Rel, page: int = 5000) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every relationship of a type as (source id, target id, properties), in key order."""
+        spec = EDGE_SPECS[Rel(rel)]
+        q = qb.list_edges(spec, None)
+        after = None
+        while True:
+            rows = self.db.run_read(q, id=None, after=after, limit=page)
+            for r in rows:
+                yield r["src"], r["dst"], r["props"]
+            if len(rows) < page:
+                return
+            after = rows[-1]["key"]
+
+    def restore_updated_at(self, label_or_rel: Label | Rel, rows: list[dict[str, Any]]) -> None:
+        """Set ``updated_at`` to given values (restoring a backup): rows of {id, updated_at} for nodes,
+        {src, dst, updated_at} for relationships."""
+        if not rows:
+            return
+        if isinstance(label_or_rel, Rel):
+            q = qb.set_edge_updated_at(EDGE_SPECS[label_or_rel])
+        else:
+            q = qb.set_node_updated_at(Label(label_or_rel))
+        for batch in _batches(rows, self.batch_size):
+            self.db.run_write(q, rows=list(batch))
 
     def count(self, label: Label) -> int:
         return self.db.run_read(qb.count_nodes(Label(label)))[0]["n"]
@@ -453,11 +503,15 @@ class Store:
         deal_rows, people_rows = self.db.read_tx(work)
         return _account_deals(account_ids, deal_rows, people_rows)
 
-    def save_deal_scores(self, rows: list[dict[str, Any]]) -> int:
-        """Store each deal's latest score: ``rows`` of {id, score, win_probability, shot_ready, risk_codes}."""
+    def save_deal_scores(self, rows: list[dict[str, Any]], scored_at: str | None = None) -> int:
+        """Store each deal's latest score: ``rows`` of {id, score, win_probability, shot_ready, risk_codes}
+        (and ``scored_at`` per row when restoring a backup)."""
         if not rows:
             return 0
-        return self.db.run_write(qs.SET_DEAL_SCORES, rows=rows, now=_now())[0]["n"]
+        n = 0
+        for batch in _batches(rows, self.batch_size):
+            n += self.db.run_write(qs.SET_DEAL_SCORES, rows=list(batch), now=scored_at or _now())[0]["n"]
+        return n
 
     def load_warm_path_candidates(self, target_id: str, limit: int = 5000) -> list[PathCandidate]:
         """Every route employee -KNOWS-> s -INFLUENCES*0..3-> target (one query), with the latest

@@ -303,6 +303,81 @@ def seed_generate(
     _print_upsert(f"{accounts:,} accounts (seed {seed})", total, time.monotonic() - t0)
 
 
+@app.command("import")
+def import_cmd(
+    path: str = typer.Argument(..., help="A folder of CSV files (accounts.csv, stakeholders.csv, ...) or one JSON document."),
+    skip_invalid: bool = typer.Option(False, "--skip-invalid", help="Write the good rows and list the bad ones, instead of writing nothing."),
+) -> None:
+    """Import CSV files or a JSON document of the graph: validate everything first, report every bad row
+    as file, line, column and reason, then upsert by external id (a re-import changes nothing)."""
+    from pathlib import Path
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from graph.exchange import ImportFailed, import_data
+    from graph.schema import ensure_schema
+
+    store = _store()
+    ensure_schema(store.db)
+    t0 = time.monotonic()
+    with Progress(TextColumn("importing"), BarColumn(), TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
+                  console=console) as bar:
+        task = bar.add_task("rows", total=None)
+        try:
+            report = import_data(store, Path(path), skip_invalid=skip_invalid, on_rows=lambda n: bar.advance(task, n))
+        except ImportFailed as exc:
+            bar.stop()
+            err.print(f"[bold red]import refused:[/] {exc}")
+            raise typer.Exit(1)
+        except KamError as exc:
+            bar.stop()
+            _fail(exc)
+    table = Table(title=f"import of {path} ({time.monotonic() - t0:.1f} s)")
+    for col in ("file", "created", "updated", "unchanged"):
+        table.add_column(col, justify="left" if col == "file" else "right")
+    for file, r in report.results.items():
+        table.add_row(file, f"{r.created:,}", f"{r.updated:,}", f"{r.unchanged:,}")
+    t = report.total
+    table.add_row("[bold]total[/]", f"{t.created:,}", f"{t.updated:,}", f"{t.unchanged:,}")
+    console.print(table)
+    if report.scores:
+        console.print(f"restored {report.scores:,} deal scores")
+    if report.skipped:
+        console.print(f"[yellow]skipped {len(report.skipped)} invalid row(s):[/]")
+        for p in report.skipped:
+            console.print(f"  {p}")
+
+
+@app.command("export")
+def export_cmd(
+    path: str = typer.Argument(..., help="A folder for the CSV files, or a file ending in .json."),
+    fmt: str = typer.Option(None, "--format", help="csv or json (default: json when PATH ends in .json, else csv)."),
+    account: list[str] = typer.Option(None, "--account", help="Export only these accounts and what hangs on them (repeatable)."),
+) -> None:
+    """Export the whole graph (or some accounts) as the CSV set or the JSON document that `kam import` reads:
+    the backup format. Stored deal scores and change timestamps are included."""
+    from pathlib import Path
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from graph.exchange import export_data
+
+    fmt = fmt or ("json" if path.lower().endswith(".json") else "csv")
+    store = _store()
+    t0 = time.monotonic()
+    with Progress(TextColumn("exporting"), BarColumn(), TextColumn("{task.completed:,} rows"), TimeElapsedColumn(),
+                  console=console) as bar:
+        task = bar.add_task("rows", total=None)
+        try:
+            report = export_data(store, Path(path), fmt=fmt, account_ids=account or None,
+                                 on_rows=lambda n: bar.advance(task, n))
+        except KamError as exc:
+            bar.stop()
+            _fail(exc)
+    total = sum(report.counts.values())
+    console.print(f"exported {total:,} rows and {report.scores:,} deal scores to {path} ({fmt}, {time.monotonic() - t0:.1f} s)")
+
+
 @app.command()
 def serve(
     host: str = typer.Option(None, help="Address to listen on (default KAM_API_HOST, 127.0.0.1)."),

@@ -50,7 +50,7 @@ Strength = Annotated[float, _scale(0, 1, "influence strength", lo_open=True)]
 Amount = Annotated[float, _scale(0, 1e13, "amount in CNY")]
 Hours = Annotated[float, _scale(0, 24, "hours in a day")]
 
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=r"^[^\s/\\]+$")]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=128, pattern=r"^[^\s/\\;]+$")]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 

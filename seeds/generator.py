@@ -19,16 +19,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from graph.schema import Label, Rel
+from graph.schema import EDGE_ORDER, NODE_ORDER, Label, Rel
 from graph.store import Store, UpsertResult
 from seeds import vocab
 
 __all__ = ["Dataset", "generate", "load_dataset", "SCALES", "NODE_ORDER", "EDGE_ORDER"]
 
 SCALES = {"S": 100, "M": 2_000, "L": 10_000}
-NODE_ORDER = [Label.Sector, Label.Industry, Label.Office, Label.IndustryTeam, Label.Partner, Label.Competitor,
-              Label.Employee, Label.Account, Label.OrgUnit, Label.Stakeholder, Label.Deal, Label.Lead, Label.Activity]
-EDGE_ORDER = [Rel.KNOWS, Rel.IN_CHAIN, Rel.INFLUENCES, Rel.ON_TEAM, Rel.COMPETES_IN]
 ROLES = ["decision_maker", "technical_evaluator", "business_evaluator", "purchaser", "user", "coach", "influencer"]
 STAGES = ["verify", "initiate", "needs_analysis", "value_presentation", "tender_preparation", "bidding", "negotiation",
           "fulfilment"]

@@ -76,3 +76,17 @@ def store(db) -> Store:
 def uid() -> str:
     """A prefix that makes this test's ids its own."""
     return "t" + uuid.uuid4().hex[:10] + "-"
+
+
+@pytest.fixture
+def fresh_store(embedded_server, uid):
+    """A store on a new, empty database of the session's server (for restores into an empty graph)."""
+    from graph.store import Store
+
+    name = "db_" + uid.strip("-").replace("-", "_")
+    embedded_server.ensure_database(name)
+    settings = embedded_server.settings.model_copy(update={"db_name": name})
+    db = connect(settings, embedded_server)
+    ensure_schema(db)
+    yield Store(db, batch_size=500)
+    db.close()

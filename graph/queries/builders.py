@@ -179,3 +179,17 @@ def count_nodes(label: Label) -> LiteralString:
 
 def count_edges(spec: EdgeSpec) -> LiteralString:
     return "MATCH (:" + _label(spec.source) + ")-[r:" + _ident(spec.rel.value) + "]->(:" + _label(spec.target) + ") RETURN count(r) AS n"
+
+
+def set_node_updated_at(label: Label) -> LiteralString:
+    """``$rows``: [{id, updated_at}]: restore timestamps from a backup."""
+    return "UNWIND $rows AS row MATCH (n:" + _label(label) + " {id: row.id}) SET n.updated_at = row.updated_at"
+
+
+def set_edge_updated_at(spec: EdgeSpec) -> LiteralString:
+    """``$rows``: [{src, dst, updated_at}]: restore timestamps from a backup."""
+    s, t, rel = _label(spec.source), _label(spec.target), _ident(spec.rel.value)
+    return (
+        "UNWIND $rows AS row MATCH (a:" + s + " {id: row.src})-[r:" + rel + "]->(b:" + t + " {id: row.dst}) "
+        "SET r.updated_at = row.updated_at"
+    )

@@ -96,7 +96,7 @@ SET_DEAL_SCORES: LiteralString = """
 UNWIND $rows AS row
 MATCH (d:Deal {id: row.id})
 SET d.score = row.score, d.win_probability = row.win_probability, d.shot_ready = row.shot_ready,
-    d.risk_codes = row.risk_codes, d.scored_at = $now
+    d.risk_codes = row.risk_codes, d.scored_at = coalesce(row.scored_at, $now)
 RETURN count(d) AS n
 """
 
