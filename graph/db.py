@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, LiteralString, TypeVar
 
 import neo4j
@@ -96,6 +96,17 @@ class GraphDB:
                     raise
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("unreachable")
+
+    def stream(self, query: LiteralString, **params: Any) -> Iterator[dict[str, Any]]:
+        """Rows of one read query as they arrive (the driver fetches in chunks): for exports of any size."""
+        self._count()
+        try:
+            with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS,
+                                     fetch_size=5000) as s:
+                for r in s.run(query, params):
+                    yield dict(r)
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise ServerError(f"lost the connection to the graph database: {exc}") from exc
 
     def run_read(self, query: LiteralString, **params: Any) -> list[dict[str, Any]]:
         return self.read_tx(lambda tx: tx.run(query, **params))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import LiteralString
 
 from kam import models as m
 
@@ -173,6 +174,18 @@ INDEXES: tuple[tuple[Label, str], ...] = tuple(
 )
 
 
+# The product's own records (not domain data, never exported): API tokens, audit trail, coaching notes.
+SYSTEM_CONSTRAINTS: tuple[LiteralString, ...] = (
+    "CREATE CONSTRAINT apitoken_id IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT apitoken_hash IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.hash IS UNIQUE",
+    "CREATE CONSTRAINT auditentry_id IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT coachingnote_id IF NOT EXISTS FOR (n:CoachingNote) REQUIRE n.id IS UNIQUE",
+    "CREATE INDEX apitoken_name IF NOT EXISTS FOR (n:ApiToken) ON (n.name)",
+    "CREATE INDEX auditentry_target_id IF NOT EXISTS FOR (n:AuditEntry) ON (n.target_id)",
+    "CREATE INDEX coachingnote_deal_id IF NOT EXISTS FOR (n:CoachingNote) ON (n.deal_id)",
+)
+
+
 def ensure_schema(db) -> None:
     """Create the unique constraint on ``id`` for every label and the secondary indexes; idempotent."""
     from graph.queries import builders
@@ -181,3 +194,5 @@ def ensure_schema(db) -> None:
         db.run_write(builders.unique_id_constraint(label))
     for label, prop in INDEXES:
         db.run_write(builders.property_index(label, prop))
+    for q in SYSTEM_CONSTRAINTS:
+        db.run_write(q)

@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from graph.db import GraphDB, Tx
+from graph.queries import access as qa
 from graph.queries import builders as qb
 from graph.queries import subgraph as qs
 from graph.schema import EDGE_SPECS, NODE_SPECS, EdgeSpec, Label, NodeSpec, Rel
@@ -27,7 +28,7 @@ from kam.subgraph import (
     AccountDeals, AccountGraph, ChainEntry, DealSubgraph, EmployeeTies, InfluenceEdge, PathCandidate, Tie,
 )
 
-__all__ = ["Store", "UpsertResult", "Page", "DeleteReport", "MAX_PAGE"]
+__all__ = ["Store", "UpsertResult", "Page", "DeleteReport", "Audit", "MAX_PAGE"]
 
 M = TypeVar("M", bound=BaseModel)
 MAX_PAGE = 500
@@ -52,6 +53,28 @@ class UpsertResult:
         self.updated += other.updated
         self.unchanged += other.unchanged
         return self
+
+
+@dataclass(frozen=True)
+class Audit:
+    """Who changed what: written in the same transaction as the change it records."""
+
+    actor: str
+    role: str
+    action: str
+    target_label: str
+    target_id: str
+    changes: dict[str, Any] = field(default_factory=dict)
+
+    def params(self) -> dict[str, Any]:
+        import json
+        import uuid
+
+        at = _now()
+        # ids sort by time (newest first in the trail), then a random suffix
+        return {"id": at + "-" + uuid.uuid4().hex[:8], "at": at, "actor": self.actor, "role": self.role,
+                "action": self.action, "target_label": self.target_label, "target_id": self.target_id,
+                "changes": json.dumps(self.changes, ensure_ascii=False, default=str)}
 
 
 @dataclass
@@ -194,9 +217,11 @@ class Store:
         *,
         first_row: int = 1,
         on_batch: Callable[[int], None] | None = None,
+        audit: Audit | None = None,
     ) -> UpsertResult:
         """Create or update nodes by id, with their reference edges. Validates every row and every
-        reference first: one bad row raises ``InvalidInput`` naming it and nothing is written."""
+        reference first: one bad row raises ``InvalidInput`` naming it and nothing is written.
+        ``audit`` is recorded in the transaction of the first batch."""
         spec = NODE_SPECS[Label(label)]
         items = self._validate(spec.model, rows, lambda it: it.id, first_row)
         self._check_node_refs(spec, items)
@@ -209,11 +234,13 @@ class Store:
         batches = list(_batches([it for _, it in items], self.batch_size))
         for batch in batches:
 
-            def write(tx: Tx, batch=batch) -> UpsertResult:
+            def write(tx: Tx, batch=batch, first=batch is batches[0]) -> UpsertResult:
                 r = UpsertResult()
                 r.add(tx.run(upsert, rows=[{"id": it.id, "props": it.to_props()} for it in batch], now=_now()))
                 for ref, q in links + (self_links if len(batches) == 1 else []):
                     tx.run(q, rows=[{"id": it.id, "ref": _ref_values(it, ref)} for it in batch])
+                if audit is not None and first:
+                    tx.run(qa.CREATE_AUDIT, **audit.params())
                 return r
 
             result += self.db.write_tx(write)
@@ -238,6 +265,7 @@ class Store:
         *,
         first_row: int = 1,
         on_batch: Callable[[int], None] | None = None,
+        audit: Audit | None = None,
     ) -> UpsertResult:
         """Create or update relationships by their two endpoints; both must exist."""
         spec = EDGE_SPECS[Rel(rel)]
@@ -246,7 +274,7 @@ class Store:
         result = UpsertResult()
         q = qb.upsert_edges(spec)
         skip = spec.endpoint_fields
-        for batch in _batches([it for _, it in items], self.batch_size):
+        for i, batch in enumerate(_batches([it for _, it in items], self.batch_size)):
             rows_ = [
                 {
                     "src": getattr(it, spec.source_field),
@@ -255,7 +283,14 @@ class Store:
                 }
                 for it in batch
             ]
-            result += self.db.write_tx(lambda tx, rows_=rows_: self._outcome(tx.run(q, rows=rows_, now=_now())))
+
+            def write(tx: Tx, rows_=rows_, first=i == 0) -> UpsertResult:
+                r = self._outcome(tx.run(q, rows=rows_, now=_now()))
+                if audit is not None and first:
+                    tx.run(qa.CREATE_AUDIT, **audit.params())
+                return r
+
+            result += self.db.write_tx(write)
             if on_batch:
                 on_batch(len(batch))
         return result
@@ -266,10 +301,19 @@ class Store:
         r.add(rows)
         return r
 
-    def delete_edges(self, rel: Rel, pairs: Iterable[tuple[str, str]]) -> int:
+    def delete_edges(self, rel: Rel, pairs: Iterable[tuple[str, str]], audit: Audit | None = None) -> int:
         spec = EDGE_SPECS[Rel(rel)]
         ps = [{"src": s, "dst": d} for s, d in pairs]
-        return self.db.run_write(qb.delete_edges(spec), pairs=ps)[0]["n"] if ps else 0
+        if not ps:
+            return 0
+
+        def work(tx: Tx) -> int:
+            n = tx.run(qb.delete_edges(spec), pairs=ps)[0]["n"]
+            if audit is not None and n:
+                tx.run(qa.CREATE_AUDIT, **audit.params())
+            return n
+
+        return self.db.write_tx(work)
 
     # ================================================================== reads
 
@@ -341,31 +385,16 @@ class Store:
         """The ids among ``ids`` with no node of this label."""
         return self.db.read_tx(lambda tx: self._missing(tx, Label(label), ids))
 
-    def iter_nodes(self, label: Label, page: int = 5000) -> Iterator[dict[str, Any]]:
-        """Every node of a label as its stored properties (``updated_at`` and derived values included), by id."""
-        spec = NODE_SPECS[Label(label)]
-        q = qb.list_nodes(spec, [])
-        after = None
-        while True:
-            rows = self.db.run_read(q, after=after, limit=page)
-            for r in rows:
-                yield r["n"]
-            if len(rows) < page:
-                return
-            after = rows[-1]["n"]["id"]
+    def iter_nodes(self, label: Label) -> Iterator[dict[str, Any]]:
+        """Every node of a label as its stored properties (``updated_at`` and derived values included),
+        streamed in one query."""
+        for r in self.db.stream(qb.all_nodes(Label(label))):
+            yield r["n"]
 
-    def iter_edges(self, rel: Rel, page: int = 5000) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """Every relationship of a type as (source id, target id, properties), in key order."""
-        spec = EDGE_SPECS[Rel(rel)]
-        q = qb.list_edges(spec, None)
-        after = None
-        while True:
-            rows = self.db.run_read(q, id=None, after=after, limit=page)
-            for r in rows:
-                yield r["src"], r["dst"], r["props"]
-            if len(rows) < page:
-                return
-            after = rows[-1]["key"]
+    def iter_edges(self, rel: Rel) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every relationship of a type as (source id, target id, properties), streamed in one query."""
+        for r in self.db.stream(qb.all_edges(EDGE_SPECS[Rel(rel)])):
+            yield r["src"], r["dst"], r["props"]
 
     def restore_updated_at(self, label_or_rel: Label | Rel, rows: list[dict[str, Any]]) -> None:
         """Set ``updated_at`` to given values (restoring a backup): rows of {id, updated_at} for nodes,
@@ -387,7 +416,7 @@ class Store:
 
     # ================================================================== deletes
 
-    def delete(self, label: Label, id: str, *, force: bool = False) -> DeleteReport:
+    def delete(self, label: Label, id: str, *, force: bool = False, audit: Audit | None = None) -> DeleteReport:
         """Delete a node and the relationships that hang on it, in one transaction.
 
         Rules: relationship data goes with the node (a deal's chain, team and competitor edges);
@@ -441,6 +470,9 @@ class Store:
             report = DeleteReport()
             for lb, ids in plan.items():
                 report.deleted[lb.value] = tx.run(qb.detach_delete(lb), ids=list(ids))[0]["n"]
+            if audit is not None:
+                tx.run(qa.CREATE_AUDIT, **Audit(audit.actor, audit.role, audit.action, audit.target_label,
+                                                audit.target_id, {**audit.changes, "deleted": report.deleted}).params())
             return report
 
         return self.db.write_tx(work)
@@ -502,6 +534,23 @@ class Store:
 
         deal_rows, people_rows = self.db.read_tx(work)
         return _account_deals(account_ids, deal_rows, people_rows)
+
+    def load_deals(self, deal_ids: list[str]) -> list[AccountDeals]:
+        """Any deals (open or not) as subgraphs grouped by account, in three or four round trips in all."""
+        from graph.queries import api as qapi
+
+        def work(tx: Tx):
+            deals = tx.run(qapi.DEALS_WITH_CHAINS, ids=deal_ids)
+            accounts = sorted({d["deal"]["account_id"] for d in deals})
+            people = tx.run(qs.MATCH_PEOPLE_OF_ACCOUNTS, account_ids=accounts) if accounts else []
+            known = {r["person"]["id"] for r in people}
+            outside = sorted({m["s"] for d in deals for m in d["members"]} - known)
+            if outside:
+                people += tx.run(qs.MATCH_PEOPLE_BY_ID, ids=outside)
+            return accounts, deals, people
+
+        accounts, deal_rows, people_rows = self.db.read_tx(work)
+        return _account_deals(accounts, deal_rows, people_rows)
 
     def save_deal_scores(self, rows: list[dict[str, Any]], scored_at: str | None = None) -> int:
         """Store each deal's latest score: ``rows`` of {id, score, win_probability, shot_ready, risk_codes}

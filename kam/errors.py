@@ -45,6 +45,10 @@ class InvalidInput(KamError):
         return cls(problems_from_validation_error(exc, row), what)
 
 
+class Forbidden(KamError):
+    """The caller's role does not allow this read or write."""
+
+
 class Conflict(KamError):
     """The write is valid but the current state of the graph forbids it."""
 

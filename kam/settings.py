@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     api_host: str = Field("127.0.0.1", description="Address `kam serve` listens on.")
     api_port: int = Field(8000, ge=1, le=65535, description="Port `kam serve` listens on.")
 
+    graphql_introspection: bool = Field(True, description="Allow GraphQL introspection (GraphiQL needs it).")
+    max_query_depth: int = Field(12, ge=2, le=50, description="Deepest GraphQL query accepted.")
+    max_aliases: int = Field(30, ge=1, le=1000, description="Most aliases in one GraphQL document, fragments included.")
+    max_tokens: int = Field(5000, ge=100, le=100_000, description="Most tokens in one GraphQL document.")
+    max_body_bytes: int = Field(1_000_000, ge=1000, description="Largest request body accepted, in bytes.")
+    public_docs: bool = Field(True, description="Serve /docs, /openapi.json and the GraphiQL page without a token (they hold no data).")
+
     neo4j_uri: str | None = Field(None, validation_alias=AliasChoices("NEO4J_URI", "KAM_NEO4J_URI"))
     neo4j_user: str = Field("neo4j", validation_alias=AliasChoices("NEO4J_USER", "KAM_NEO4J_USER"))
     neo4j_password: str | None = Field(None, validation_alias=AliasChoices("NEO4J_PASSWORD", "KAM_NEO4J_PASSWORD"))

@@ -193,3 +193,14 @@ def set_edge_updated_at(spec: EdgeSpec) -> LiteralString:
         "UNWIND $rows AS row MATCH (a:" + s + " {id: row.src})-[r:" + rel + "]->(b:" + t + " {id: row.dst}) "
         "SET r.updated_at = row.updated_at"
     )
+
+
+def all_nodes(label: Label) -> LiteralString:
+    """Every node of a label (streamed by the caller), ordered by id."""
+    return "MATCH (n:" + _label(label) + ") RETURN properties(n) AS n ORDER BY n.id"
+
+
+def all_edges(spec: EdgeSpec) -> LiteralString:
+    """Every relationship of a type (streamed by the caller)."""
+    s, t, rel = _label(spec.source), _label(spec.target), _ident(spec.rel.value)
+    return "MATCH (a:" + s + ")-[r:" + rel + "]->(b:" + t + ") RETURN a.id AS src, b.id AS dst, properties(r) AS props"
