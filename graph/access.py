@@ -102,16 +102,23 @@ def audit_trail(db: GraphDB, target_id: str | None = None, actor: str | None = N
     return out
 
 
-def add_note(db: GraphDB, deal_id: str, kind: str, text: str, author: str) -> dict[str, Any]:
+def add_note(db: GraphDB, deal_id: str, kind: str, text: str, author: str, audit=None) -> dict[str, Any]:
+    """A coaching note or action suggestion on a deal, with its audit entry in the same transaction."""
     if kind not in ("note", "action_suggestion"):
         raise InvalidInput([Problem("kind", f"must be note or action_suggestion, got {kind!r}")])
     if not text.strip() or len(text) > 5000:
         raise InvalidInput([Problem("text", "must be 1 to 5000 characters")])
-    rows = db.run_write(qa.CREATE_NOTE, id=uuid.uuid4().hex, deal_id=deal_id, kind=kind, text=text.strip(),
-                        author=author, now=_now())
-    if not rows:
-        raise NotFound("Deal", deal_id)
-    return rows[0]["n"]
+
+    def work(tx):
+        rows = tx.run(qa.CREATE_NOTE, id=uuid.uuid4().hex, deal_id=deal_id, kind=kind, text=text.strip(),
+                      author=author, now=_now())
+        if not rows:
+            raise NotFound("Deal", deal_id)
+        if audit is not None:
+            tx.run(qa.CREATE_AUDIT, **audit.params())
+        return rows[0]["n"]
+
+    return db.write_tx(work)
 
 
 def notes_of_deals(db: GraphDB, ids: list[str]) -> dict[str, list[dict[str, Any]]]:

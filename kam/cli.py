@@ -37,6 +37,8 @@ score_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(score_app, name="score")
+token_app = typer.Typer(help="Create, list and revoke API tokens (admin, manager, coach, bi).", no_args_is_help=True)
+app.add_typer(token_app, name="token")
 seed_app = typer.Typer(help="Load the demo data set, or generate a data set of any size.", no_args_is_help=True)
 app.add_typer(seed_app, name="seed")
 
@@ -301,6 +303,54 @@ def seed_generate(
         except KamError as exc:
             _fail(exc)
     _print_upsert(f"{accounts:,} accounts (seed {seed})", total, time.monotonic() - t0)
+
+
+@token_app.command("create")
+def token_create(
+    name: str = typer.Option(..., "--name", help="A unique name for the token (who or what uses it)."),
+    role: str = typer.Option(..., "--role", help="admin, manager, coach or bi."),
+    office: list[str] = typer.Option(None, "--office", help="Manager: an office whose accounts they read (repeatable)."),
+    industry: list[str] = typer.Option(None, "--industry", help="Manager: an industry whose accounts they read (repeatable)."),
+    employee: str = typer.Option(None, "--employee", help="Manager: their employee id (they write where they are on a deal team)."),
+) -> None:
+    """Create a token. It is printed once and stored only as a hash: keep it now."""
+    from graph.access import create_token
+    from graph.schema import ensure_schema
+
+    store = _store()
+    ensure_schema(store.db)
+    try:
+        token = create_token(store.db, name, role, office or [], industry or [], employee)
+    except KamError as exc:
+        _fail(exc)
+    console.print(f"token [bold]{name}[/] ({role}) created; it is shown only now:")
+    print(token)
+
+
+@token_app.command("revoke")
+def token_revoke(name: str = typer.Argument(..., help="The token's name.")) -> None:
+    """Revoke a token: it stops working at once."""
+    from graph.access import revoke_token
+
+    try:
+        revoke_token(_store().db, name)
+    except KamError as exc:
+        _fail(exc)
+    console.print(f"token {name} revoked")
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List tokens (names, roles, scopes; never the tokens themselves)."""
+    from graph.access import list_tokens
+
+    table = Table()
+    for col in ("name", "role", "offices", "industries", "employee", "created", "revoked"):
+        table.add_column(col)
+    for t in list_tokens(_store().db):
+        table.add_row(t["name"], t["role"], ", ".join(t["offices"] or []), ", ".join(t["industries"] or []),
+                      t["employee_id"] or "", t["created_at"] or "", t["revoked_at"] or "")
+    console.print(table)
 
 
 @app.command("import")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -20,7 +20,7 @@ __all__ = [
     "Sector", "Industry", "Office", "IndustryTeam", "Partner", "Account", "OrgUnit", "Stakeholder",
     "Employee", "Deal", "Competitor", "Lead", "Activity",
     "Knows", "ChainMember", "Influence", "TeamMember", "CompetesIn",
-    "NODE_MODELS", "EDGE_MODELS", "WhatIfChange",
+    "NODE_MODELS", "EDGE_MODELS", "WhatIfChange", "WhatIfKind",
 ]
 
 
@@ -377,6 +377,15 @@ EDGE_MODELS: dict[str, type[Edge]] = {
 }
 
 
+class WhatIfKind(str, Enum):
+    set_assessment = "set_assessment"
+    set_closeness = "set_closeness"
+    add_member = "add_member"
+    remove_member = "remove_member"
+    add_influence = "add_influence"
+    remove_influence = "remove_influence"
+
+
 class WhatIfChange(_Model):
     """One hypothetical change to a deal's chain, for what-if questions.
 
@@ -386,7 +395,7 @@ class WhatIfChange(_Model):
     ``add_influence`` / ``remove_influence`` (source_id -> target_id, strength for add).
     """
 
-    kind: Literal["set_assessment", "set_closeness", "add_member", "remove_member", "add_influence", "remove_influence"]
+    kind: WhatIfKind
     stakeholder_id: Id | None = None
     name: Name | None = Field(None, description="Name of a hypothetical new person (add_member).")
     role: ChainRole | None = None
@@ -408,10 +417,10 @@ class WhatIfChange(_Model):
             "remove_member": ["stakeholder_id"],
             "add_influence": ["source_id", "target_id", "strength"],
             "remove_influence": ["source_id", "target_id"],
-        }[self.kind]
+        }[self.kind.value]
         for f in need:
             if getattr(self, f) is None:
-                raise PydanticCustomError("missing_for_kind", "is required for {kind}", {"kind": self.kind, "field": f})
-        if self.kind == "add_influence" and self.source_id == self.target_id:
+                raise PydanticCustomError("missing_for_kind", "is required for {kind}", {"kind": self.kind.value, "field": f})
+        if self.kind == WhatIfKind.add_influence and self.source_id == self.target_id:
             raise PydanticCustomError("self_reference", "an influence edge needs two different people", {"field": "target_id"})
         return self

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from kam.errors import InvalidInput, Problem
 from kam.method import Method
-from kam.models import ChainMember, Stakeholder, WhatIfChange
+from kam.models import ChainMember, Stakeholder, WhatIfChange, WhatIfKind
 from kam.subgraph import ChainEntry, DealSubgraph, InfluenceEdge, Tie
 from scoring.deal import DealScore, score_deal
 
@@ -52,7 +52,7 @@ def apply_changes(sg: DealSubgraph, changes: Sequence[WhatIfChange], today: dt.d
     for n, ch in enumerate(changes, start=1):
         idx = {e.stakeholder.id: i for i, e in enumerate(g.members)}
         sid = ch.stakeholder_id
-        if ch.kind == "set_assessment":
+        if ch.kind == WhatIfKind.set_assessment:
             if sid not in idx:
                 problems.append(Problem("stakeholder_id", f"{sid!r} is not a member of the chain", n))
                 continue
@@ -60,10 +60,10 @@ def apply_changes(sg: DealSubgraph, changes: Sequence[WhatIfChange], today: dt.d
             upd = {k: getattr(ch, k) for k in ("role", "influence", "solution_acceptance", "price_acceptance", "favors_competitor")
                    if getattr(ch, k) is not None}
             g.members[idx[sid]] = ChainEntry(e.stakeholder, e.membership.model_copy(update=upd))
-        elif ch.kind == "set_closeness":
+        elif ch.kind == WhatIfKind.set_closeness:
             g.ties = [t for t in g.ties if t.stakeholder_id != sid]
             g.ties.append(Tie(WHAT_IF_EMPLOYEE, sid, ch.closeness, last_activity=today))
-        elif ch.kind == "add_member":
+        elif ch.kind == WhatIfKind.add_member:
             if sid in idx:
                 problems.append(Problem("stakeholder_id", f"{sid!r} is already a member of the chain", n))
                 continue
@@ -77,18 +77,18 @@ def apply_changes(sg: DealSubgraph, changes: Sequence[WhatIfChange], today: dt.d
                 favors_competitor=bool(ch.favors_competitor), assessed_at=today,
             )
             g.members.append(ChainEntry(person, m))
-        elif ch.kind == "remove_member":
+        elif ch.kind == WhatIfKind.remove_member:
             if sid not in idx:
                 problems.append(Problem("stakeholder_id", f"{sid!r} is not a member of the chain", n))
                 continue
             del g.members[idx[sid]]
-        elif ch.kind == "add_influence":
+        elif ch.kind == WhatIfKind.add_influence:
             for fld, pid in (("source_id", ch.source_id), ("target_id", ch.target_id)):
                 if pid not in g.people and pid not in idx:
                     problems.append(Problem(fld, f"{pid!r} is not a person of this account or chain", n))
             g.influences = [e for e in g.influences if (e.source_id, e.target_id) != (ch.source_id, ch.target_id)]
             g.influences.append(InfluenceEdge(ch.source_id, ch.target_id, ch.strength))
-        elif ch.kind == "remove_influence":
+        elif ch.kind == WhatIfKind.remove_influence:
             before = len(g.influences)
             g.influences = [e for e in g.influences if (e.source_id, e.target_id) != (ch.source_id, ch.target_id)]
             if len(g.influences) == before:
