@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -90,3 +92,25 @@ def fresh_store(embedded_server, uid):
     ensure_schema(db)
     yield Store(db, batch_size=500)
     db.close()
+
+
+class LiveServer:
+    """The real app on a real port (uvicorn in a thread)."""
+
+    def __init__(self, app):
+        import uvicorn
+
+        self.port = free_port()
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)

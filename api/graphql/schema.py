@@ -558,11 +558,11 @@ def _mask(error: GraphQLError) -> bool:
 
 def build_schema(settings) -> strawberry.Schema:
     extensions: list[Any] = [
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxAliasesThroughFragments(max_alias_count=settings.max_aliases),
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
-        MaskErrors(should_mask_error=_mask, error_message="internal error"),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesThroughFragments(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: MaskErrors(should_mask_error=_mask, error_message="internal error"),
     ]
     if not settings.graphql_introspection:
-        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
