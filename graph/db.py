@@ -138,7 +138,7 @@ def connect(settings: Settings, server=None) -> GraphDB:
             server = EmbeddedServer(settings)
         uri, auth, database = server.bolt_uri, (server.user, server.password()), settings.db_name
     driver = GraphDatabase.driver(uri, auth=auth, max_connection_pool_size=50, connection_acquisition_timeout=30,
-                                  max_transaction_retry_time=10)
+                                  max_transaction_retry_time=5, connection_timeout=5)
     for attempt in range(3):  # a server that has just started may refuse the first handshake
         try:
             driver.verify_connectivity()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import time
 
 import httpx
 import pytest
 
 from api.app import create_app
 from api.rest import COLUMNS
-from graph.access import create_token, revoke_token
+from graph.access import create_token, list_tokens, revoke_token
 from graph.store import Store
 from seeds.demo import load_demo
 from seeds.generator import generate, load_dataset
@@ -100,7 +101,7 @@ def test_every_call_needs_a_token(api, embedded_db):
     assert bad.status_code == 401 and "unknown or revoked" in bad.json()["detail"]
     t = create_token(embedded_db, "t-revoke-" + dt.datetime.now().strftime("%f"), "admin")
     assert httpx.get(base + "/api/v1/deals", headers={"Authorization": f"Bearer {t}"}).status_code == 200
-    revoke_token(embedded_db, [x for x in __import__("graph.access", fromlist=["list_tokens"]).list_tokens(embedded_db)
+    revoke_token(embedded_db, [x for x in list_tokens(embedded_db)
                                if x["revoked_at"] is None and x["name"].startswith("t-revoke-")][0]["name"])
     assert httpx.get(base + "/api/v1/deals", headers={"Authorization": f"Bearer {t}"}).status_code == 401
     assert httpx.get(base + "/api/v1/health").status_code == 200
@@ -369,3 +370,42 @@ def test_without_dataloaders_the_same_page_is_n_plus_one(embedded_server, embedd
                        headers={"Authorization": f"Bearer {api[1]['admin']}"}, timeout=120)
         assert r.status_code == 200 and len(r.json()["data"]["deals"]["nodes"]) == 50
         assert embedded_db.round_trips - before > 200
+
+
+def test_database_outage_answers_503_and_recovers(tmp_path):
+    """An API whose database is down answers 503, and serves again once the database is back."""
+    from graph.db import connect
+    from graph.schema import ensure_schema
+    from graph.server import EmbeddedServer
+    from tests.conftest import embedded_settings
+
+    settings = embedded_settings(tmp_path)
+    server = EmbeddedServer(settings)
+    server.start(attached=True)
+    db = connect(settings, server)
+    ensure_schema(db)
+    token = create_token(db, "outage", "admin")
+    db.close()
+    app = create_app(settings)  # the app connects by itself, as `kam serve` does
+    h = {"Authorization": f"Bearer {token}"}
+    try:
+        with LiveServer(app) as base:
+            assert httpx.get(base + "/api/v1/accounts", headers=h).status_code == 200
+            server.stop()
+            down = httpx.get(base + "/api/v1/accounts", headers=h, timeout=60)
+            assert down.status_code == 503 and "Traceback" not in down.text
+            gq = httpx.post(base + "/graphql", json={"query": "{ portfolio { deals } }"}, headers=h, timeout=60)
+            assert gq.status_code == 503
+            assert httpx.get(base + "/api/v1/health", timeout=60).status_code == 503
+            server.start(attached=True)
+            deadline = time.monotonic() + 60
+            status = 0
+            while time.monotonic() < deadline:
+                status = httpx.get(base + "/api/v1/accounts", headers=h, timeout=60).status_code
+                if status == 200:
+                    break
+                time.sleep(0.5)
+            assert status == 200
+            assert httpx.post(base + "/graphql", json={"query": "{ portfolio { deals } }"}, headers=h).status_code == 200
+    finally:
+        server.stop()
