@@ -464,6 +464,13 @@ def serve(
             if store.count(Label.Account) == 0:
                 r = load_demo(store)
                 console.print(f"empty database: loaded the demo data ({r.created:,} nodes and relationships)")
+        from graph.access import create_token, list_tokens
+
+        if not list_tokens(db):
+            token = create_token(db, "admin", "admin")
+            console.print("first start: created the admin token [bold]admin[/] (shown only now; "
+                          "GraphiQL: add the header {\"Authorization\": \"Bearer <token>\"}):")
+            console.print(token, soft_wrap=True, highlight=False)
         fastapi_app = create_app(settings, db)
         console.print(f"serving on http://{host or settings.api_host}:{port or settings.api_port} (health: /api/v1/health)")
         uvicorn.run(fastapi_app, host=host or settings.api_host, port=port or settings.api_port, log_level="info")
