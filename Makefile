@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install run test db-start db-stop clean help
+.PHONY: install run test db-start db-stop clean help bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/\t/'
@@ -32,3 +32,7 @@ db-stop: install  ## stop the embedded database
 
 clean:  ## remove the virtual environment and caches (not your data)
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
+
+SCALE ?= S
+bench: install  ## run every benchmark at SCALE=S|M|L and write bench/results/$(SCALE).json
+	$(BIN)/python -m bench.run --scale $(SCALE)

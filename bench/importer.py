@@ -54,6 +54,69 @@ def _count_rows(folder: Path) -> tuple[int, int]:
     return nodes, edges
 
 
+def measure(source: Store, workdir: Path) -> dict:
+    """Export ``source``, then import the export into an empty database with `kam import`."""
+    fig: dict = {}
+    export_dir = workdir / "export"
+    t0 = time.perf_counter()
+    export_data(source, export_dir)
+    fig["export_s"] = round(time.perf_counter() - t0, 1)
+    nodes, edges = _count_rows(export_dir)
+    fig["rows"] = {"nodes": nodes, "relationships_in_files": edges}
+    with embedded(workdir / "target") as (server, db):
+        store = Store(db)
+        env = dict(os.environ, KAM_DATA_DIR=str(server.settings.data_dir), KAM_BOLT_PORT=str(server.settings.bolt_port),
+                   KAM_HTTP_PORT=str(server.settings.http_port), KAM_DB="embedded")
+        java = psutil.Process(server.running_pid())
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "kam.cli", "import", str(export_dir)], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        mem: dict = {}
+        watcher = threading.Thread(target=_peak_rss, args=(proc, mem))
+        watcher.start()
+        _out, errors = proc.communicate()
+        watcher.join()
+        seconds = time.perf_counter() - t0
+        if proc.returncode:
+            raise SystemExit(f"import failed:\n{errors[-3000:]}")
+        rels = db.run_read("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+        fig["import"] = {
+            "seconds": round(seconds, 1),
+            "rows_per_s": round((nodes + edges) / seconds),
+            "relationships_written": rels,
+            "relationships_per_s": round(rels / seconds),
+            "importer_peak_rss_mb": round(mem.get("peak", 0) / 2**20),
+            "database_rss_mb": round(java.memory_info().rss / 2**20),
+        }
+        # baseline in the same run: 5,000 KNOWS rows, one statement per row, against the batched path
+        rows = []
+        with open(export_dir / FILES[Rel.KNOWS], encoding="utf-8") as f:
+            header = f.readline().strip().split(",")
+            for line in f:
+                cells = dict(zip(header, line.rstrip("\n").split(",")))
+                rows.append({"employee_id": cells["employee_id"], "stakeholder_id": cells["stakeholder_id"],
+                             "closeness": (int(cells["closeness"]) + 1) % 5})
+                if len(rows) == 5000:
+                    break
+        t0 = time.perf_counter()
+        store.upsert_edges(Rel.KNOWS, rows)
+        batched = time.perf_counter() - t0
+        for r in rows:
+            r["closeness"] = (r["closeness"] + 1) % 5
+        q = ("MATCH (a:Employee {id: $src}) MATCH (b:Stakeholder {id: $dst}) MERGE (a)-[r:KNOWS]->(b) "
+             "SET r.closeness = $closeness")
+        t0 = time.perf_counter()
+        for r in rows:
+            db.run_write(q, src=r["employee_id"], dst=r["stakeholder_id"], closeness=r["closeness"])
+        single = time.perf_counter() - t0
+        fig["baseline_5000_relationships"] = {
+            "batched_per_s": round(len(rows) / batched),
+            "one_statement_per_row_per_s": round(len(rows) / single),
+            "ratio": round(single / batched, 1),
+        }
+    return fig
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--scale", choices=list(SCALES), default="S")
@@ -62,68 +125,10 @@ def main() -> None:
     args = ap.parse_args()
     accounts = SCALES[args.scale]
     fig: dict = {"scale": args.scale, "accounts": accounts}
-    with tempfile.TemporaryDirectory() as tmp:
-        export_dir = Path(tmp) / "export"
-        with embedded(args.data_dir) as (_server, db):
-            store = Store(db)
-            fig["generate"] = ensure_generated(store, accounts)
-            t0 = time.perf_counter()
-            export_data(store, export_dir)
-            fig["export_s"] = round(time.perf_counter() - t0, 1)
-        nodes, edges = _count_rows(export_dir)
-        fig["rows"] = {"nodes": nodes, "relationships_in_files": edges}
-
-        with embedded(Path(tmp) / "target") as (server, db):
-            store = Store(db)
-            env = dict(os.environ, KAM_DATA_DIR=str(server.settings.data_dir), KAM_BOLT_PORT=str(server.settings.bolt_port),
-                       KAM_HTTP_PORT=str(server.settings.http_port), KAM_DB="embedded")
-            java = psutil.Process(server.running_pid())
-            t0 = time.perf_counter()
-            proc = subprocess.Popen([sys.executable, "-m", "kam.cli", "import", str(export_dir)], env=env,
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            mem: dict = {}
-            watcher = threading.Thread(target=_peak_rss, args=(proc, mem))
-            watcher.start()
-            out, errors = proc.communicate()
-            watcher.join()
-            seconds = time.perf_counter() - t0
-            if proc.returncode:
-                raise SystemExit(f"import failed:\n{errors[-3000:]}")
-            rels = db.run_read("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
-            fig["import"] = {
-                "seconds": round(seconds, 1),
-                "rows_per_s": round((nodes + edges) / seconds),
-                "relationships_written": rels,
-                "relationships_per_s": round(rels / seconds),
-                "importer_peak_rss_mb": round(mem.get("peak", 0) / 2**20),
-                "database_rss_mb": round(java.memory_info().rss / 2**20),
-            }
-            # baseline in the same run: 5,000 KNOWS rows, one statement per row, against the batched path
-            rows = []
-            with open(export_dir / FILES[Rel.KNOWS], encoding="utf-8") as f:
-                header = f.readline().strip().split(",")
-                for line in f:
-                    cells = dict(zip(header, line.rstrip("\n").split(",")))
-                    rows.append({"employee_id": cells["employee_id"], "stakeholder_id": cells["stakeholder_id"],
-                                 "closeness": (int(cells["closeness"]) + 1) % 5})
-                    if len(rows) == 5000:
-                        break
-            t0 = time.perf_counter()
-            store.upsert_edges(Rel.KNOWS, rows)
-            batched = time.perf_counter() - t0
-            for r in rows:
-                r["closeness"] = (r["closeness"] + 1) % 5
-            q = ("MATCH (a:Employee {id: $src}) MATCH (b:Stakeholder {id: $dst}) MERGE (a)-[r:KNOWS]->(b) "
-                 "SET r.closeness = $closeness")
-            t0 = time.perf_counter()
-            for r in rows:
-                db.run_write(q, src=r["employee_id"], dst=r["stakeholder_id"], closeness=r["closeness"])
-            single = time.perf_counter() - t0
-            fig["baseline_5000_relationships"] = {
-                "batched_per_s": round(len(rows) / batched),
-                "one_statement_per_row_per_s": round(len(rows) / single),
-                "ratio": round(single / batched, 1),
-            }
+    with tempfile.TemporaryDirectory() as tmp, embedded(args.data_dir) as (_server, db):
+        store = Store(db)
+        fig["generate"] = ensure_generated(store, accounts)
+        fig.update(measure(store, Path(tmp)))
     fig["bench_process_peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(fig, indent=2))
     target = args.json or Path(__file__).parent / "results" / f"import-{args.scale}.json"

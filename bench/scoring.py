@@ -66,6 +66,55 @@ def in_memory(people, members, edges, ties) -> DealSubgraph:
     )
 
 
+def measure_single(store: Store, repeat: int) -> dict:
+    """One 30-member deal: pure computation, the database read alone, and read plus scoring."""
+    method = load_method()
+    people, members, edges, ties = chain_30(np.random.default_rng(42))
+    sg = in_memory(people, members, edges, ties)
+    pure = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        score_deal(sg, method, TODAY)
+        pure.append(time.perf_counter() - t0)
+    store.upsert_nodes(Label.Account, [{"id": "b-acc", "name": "bench"}])
+    store.upsert_nodes(Label.Stakeholder, people)
+    store.upsert_nodes(Label.Employee, [{"id": f"b-e{i}", "name": f"员工{i}", "roles": ["sales"]} for i in range(5)])
+    store.upsert_nodes(Label.Deal, [{"id": "b-deal", "name": "bench", "account_id": "b-acc", "amount": 2e6}])
+    store.upsert_edges(Rel.IN_CHAIN, members)
+    store.upsert_edges(Rel.INFLUENCES, edges)
+    store.upsert_edges(Rel.KNOWS, ties)
+    read, full = [], []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        store.load_deal_chain("b-deal")
+        t1 = time.perf_counter()
+        deal_report(store, "b-deal", method, TODAY)
+        t2 = time.perf_counter()
+        read.append(t1 - t0)
+        full.append(t2 - t1)
+    out = {"compute_only": summary_ms(pure), "read_only": summary_ms(read), "read_and_score": summary_ms(full)}
+    out["ratio_read_and_score_vs_read_p50"] = round(out["read_and_score"]["p50_ms"] / out["read_only"]["p50_ms"], 2)
+    return out
+
+
+def measure_portfolio(store: Store) -> dict:
+    """Rescore every open deal beside the read-only floor (the same reads, no scoring)."""
+    method = load_method()
+    open_deals = store.count_open_deals()
+    t0 = time.perf_counter()
+    for ids in store.account_ids(200):
+        store.load_open_deals(ids)
+    floor = time.perf_counter() - t0
+    run = rescore_portfolio(store, method, TODAY)
+    return {
+        "accounts": run.accounts, "open_deals": open_deals, "deals_scored": run.deals,
+        "total_s": round(run.total_s, 2), "deals_per_s": round(run.deals / run.total_s),
+        "read_s": round(run.read_s, 2), "compute_s": round(run.compute_s, 2), "write_s": round(run.write_s, 2),
+        "read_share": round(run.read_s / run.total_s, 3), "compute_share": round(run.compute_s / run.total_s, 3),
+        "read_only_floor_s": round(floor, 2), "ratio_total_vs_read_only_floor": round(run.total_s / floor, 2),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--accounts", type=int, default=2900, help="accounts to generate (default 2900: ~10,000 open deals)")
@@ -73,61 +122,12 @@ def main() -> None:
     ap.add_argument("--data-dir", type=Path, help="keep the database here and reuse it on the next run")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     args = ap.parse_args()
-    method = load_method()
-    rng = np.random.default_rng(42)
-    people, members, edges, ties = chain_30(rng)
-    sg = in_memory(people, members, edges, ties)
-    pure = []
-    for _ in range(args.repeat):
-        t0 = time.perf_counter()
-        score_deal(sg, method, TODAY)
-        pure.append(time.perf_counter() - t0)
-
-    fig: dict = {"single_deal_30_members": {"compute_only": summary_ms(pure)}}
+    fig: dict = {}
     with embedded(args.data_dir) as (_server, db):
         store = Store(db)
-        store.upsert_nodes(Label.Account, [{"id": "b-acc", "name": "bench"}])
-        store.upsert_nodes(Label.Stakeholder, people)
-        store.upsert_nodes(Label.Employee, [{"id": f"b-e{i}", "name": f"员工{i}", "roles": ["sales"]} for i in range(5)])
-        store.upsert_nodes(Label.Deal, [{"id": "b-deal", "name": "bench", "account_id": "b-acc", "amount": 2e6}])
-        store.upsert_edges(Rel.IN_CHAIN, members)
-        store.upsert_edges(Rel.INFLUENCES, edges)
-        store.upsert_edges(Rel.KNOWS, ties)
-        read, full = [], []
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            store.load_deal_chain("b-deal")
-            t1 = time.perf_counter()
-            deal_report(store, "b-deal", method, TODAY)
-            t2 = time.perf_counter()
-            read.append(t1 - t0)
-            full.append(t2 - t1)
-        fig["single_deal_30_members"]["read_only"] = summary_ms(read)
-        fig["single_deal_30_members"]["read_and_score"] = summary_ms(full)
-        fig["single_deal_30_members"]["ratio_read_and_score_vs_read_p50"] = round(
-            fig["single_deal_30_members"]["read_and_score"]["p50_ms"] / fig["single_deal_30_members"]["read_only"]["p50_ms"], 2)
-
+        fig["single_deal_30_members"] = measure_single(store, args.repeat)
         fig["generate"] = ensure_generated(store, args.accounts)
-        open_deals = store.count_open_deals()
-        t0 = time.perf_counter()
-        for ids in store.account_ids(200):
-            store.load_open_deals(ids)
-        floor = time.perf_counter() - t0
-        run = rescore_portfolio(store, method, TODAY)
-        fig["portfolio"] = {
-            "accounts": run.accounts,
-            "open_deals": open_deals,
-            "deals_scored": run.deals,
-            "total_s": round(run.total_s, 2),
-            "deals_per_s": round(run.deals / run.total_s),
-            "read_s": round(run.read_s, 2),
-            "compute_s": round(run.compute_s, 2),
-            "write_s": round(run.write_s, 2),
-            "read_share": round(run.read_s / run.total_s, 3),
-            "compute_share": round(run.compute_s / run.total_s, 3),
-            "read_only_floor_s": round(floor, 2),
-            "ratio_total_vs_read_only_floor": round(run.total_s / floor, 2),
-        }
+        fig["portfolio"] = measure_portfolio(store)
         fig["python_peak_rss_mb"] = peak_rss_mb()
     print(json.dumps(fig, indent=2, ensure_ascii=False))
     if args.json:
