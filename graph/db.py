@@ -7,6 +7,7 @@ counter) and knows which server it talks to (``backend``), the one place where t
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -75,7 +76,7 @@ class GraphDB:
             raise ServerError(f"the graph database refused the connection: {exc.message}") from exc
         time.sleep(0.5)
 
-    def write_tx(self, fn: Callable[[Tx], T], attempts: int = 5) -> T:
+    def write_tx(self, fn: Callable[[Tx], T], attempts: int = 8) -> T:
         """Run ``fn`` in one write transaction: all of it is committed or none of it."""
         auth_failures = 0
         for attempt in range(attempts):
@@ -85,7 +86,11 @@ class GraphDB:
             except ServiceUnavailable as exc:
                 raise ServerError(f"lost the connection to the graph database: {exc}") from exc
             except DatabaseError as exc:
-                # a server-side failure (not a bad query): e.g. the server is shutting down
+                # ArcadeDB reports two writers touching the same record as a database error: retry it.
+                if "oncurrent" in (exc.message or "") and attempt < attempts - 1:
+                    time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+                    continue
+                # any other server-side failure (not a bad query): e.g. the server is shutting down
                 raise ServerError(f"the graph database failed, the transaction was rolled back: {exc.message}") from exc
             except AuthError as exc:
                 self._auth_retry(auth_failures, exc)
@@ -94,7 +99,7 @@ class GraphDB:
                 # Two writers MERGEd the same new id at once: the loser retries and now matches.
                 if attempt == attempts - 1:
                     raise
-                time.sleep(0.05 * (attempt + 1))
+                time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
         raise AssertionError("unreachable")
 
     def stream(self, query: LiteralString, **params: Any) -> Iterator[dict[str, Any]]:

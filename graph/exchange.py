@@ -38,7 +38,9 @@ FILES: dict[Label | Rel, str] = {
     Label.IndustryTeam: "industry_teams.csv", Label.Partner: "partners.csv", Label.Competitor: "competitors.csv",
     Label.Employee: "employees.csv", Label.Account: "accounts.csv", Label.OrgUnit: "org_units.csv",
     Label.Stakeholder: "stakeholders.csv", Label.Deal: "deals.csv", Label.Lead: "leads.csv",
-    Label.Activity: "activities.csv",
+    Label.Activity: "activities.csv", Label.DealPlan: "deal_plans.csv", Label.Review: "reviews.csv",
+    Label.Action: "actions.csv", Label.Effort: "efforts.csv", Label.StageChange: "stage_history.csv",
+    Label.Violation: "violations.csv", Label.Collection: "collections.csv",
     Rel.KNOWS: "knows.csv", Rel.IN_CHAIN: "in_chain.csv", Rel.INFLUENCES: "influences.csv",
     Rel.ON_TEAM: "on_team.csv", Rel.COMPETES_IN: "competes_in.csv",
 }
@@ -389,14 +391,13 @@ def import_data(store: Store, path: Path, *, skip_invalid: bool = False, on_rows
             continue
         items = [r.item for r in rows]
         if isinstance(key, Label):
-            res = store.upsert_nodes(key, items, on_batch=on_rows)
-            stamps = [{"id": r.item.id, "updated_at": r.updated_at} for r in rows if r.updated_at]
+            res = store.upsert_nodes(key, items, on_batch=on_rows,
+                                     stamps={r.item.id: r.updated_at for r in rows if r.updated_at})
         else:
             spec = EDGE_SPECS[key]
-            res = store.upsert_edges(key, items, on_batch=on_rows)
-            stamps = [{"src": getattr(r.item, spec.source_field), "dst": getattr(r.item, spec.target_field),
-                       "updated_at": r.updated_at} for r in rows if r.updated_at]
-        store.restore_updated_at(key, stamps)
+            res = store.upsert_edges(key, items, on_batch=on_rows, stamps={
+                (getattr(r.item, spec.source_field), getattr(r.item, spec.target_field)): r.updated_at
+                for r in rows if r.updated_at})
         report.results[FILES[key]] = res
     if scores:
         known = {r.item.id for r in parsed.rows.get(Label.Deal, [])}

@@ -31,6 +31,13 @@ class Label(str, Enum):
     Competitor = "Competitor"
     Lead = "Lead"
     Activity = "Activity"
+    DealPlan = "DealPlan"
+    Review = "Review"
+    Action = "Action"
+    Effort = "Effort"
+    StageChange = "StageChange"
+    Violation = "Violation"
+    Collection = "Collection"
 
 
 class Rel(str, Enum):
@@ -51,6 +58,17 @@ class Rel(str, Enum):
     BY = "BY"
     WITH = "WITH"
     ABOUT = "ABOUT"
+    PLAN_OF = "PLAN_OF"
+    REVIEW_OF = "REVIEW_OF"
+    DECIDED_BY = "DECIDED_BY"
+    ACTION_OF = "ACTION_OF"
+    OWNS = "OWNS"
+    TARGETS = "TARGETS"
+    EFFORT_ON = "EFFORT_ON"
+    SPENT_BY = "SPENT_BY"
+    CHANGE_OF = "CHANGE_OF"
+    VIOLATION_OF = "VIOLATION_OF"
+    COLLECTED_ON = "COLLECTED_ON"
     KNOWS = "KNOWS"
     IN_CHAIN = "IN_CHAIN"
     INFLUENCES = "INFLUENCES"
@@ -147,6 +165,17 @@ NODE_SPECS: dict[Label, NodeSpec] = {
             ),
             ("employee_id", "deal_id", "date"),
         ),
+        NodeSpec(L.DealPlan, m.DealPlan, (Ref("deal_id", R.PLAN_OF, L.Deal, required=True),), ("deal_id",)),
+        NodeSpec(L.Review, m.Review, (Ref("deal_id", R.REVIEW_OF, L.Deal, required=True),
+                                      Ref("by_id", R.DECIDED_BY, L.Employee)), ("deal_id",)),
+        NodeSpec(L.Action, m.Action, (Ref("deal_id", R.ACTION_OF, L.Deal, required=True),
+                                      Ref("owner_id", R.OWNS, L.Employee), Ref("target_id", R.TARGETS, L.Stakeholder)),
+                 ("deal_id", "owner_id", "status")),
+        NodeSpec(L.Effort, m.Effort, (Ref("deal_id", R.EFFORT_ON, L.Deal, required=True),
+                                      Ref("employee_id", R.SPENT_BY, L.Employee, required=True)), ("deal_id", "employee_id")),
+        NodeSpec(L.StageChange, m.StageChange, (Ref("deal_id", R.CHANGE_OF, L.Deal, required=True),), ("deal_id",)),
+        NodeSpec(L.Violation, m.Violation, (Ref("deal_id", R.VIOLATION_OF, L.Deal, required=True),), ("deal_id",)),
+        NodeSpec(L.Collection, m.Collection, (Ref("deal_id", R.COLLECTED_ON, L.Deal, required=True),), ("deal_id",)),
     )
 }
 
@@ -164,7 +193,8 @@ EDGE_SPECS: dict[Rel, EdgeSpec] = {
 # Write order that respects references: every node's targets come before it.
 NODE_ORDER: tuple[Label, ...] = (
     L.Sector, L.Industry, L.Office, L.IndustryTeam, L.Partner, L.Competitor, L.Employee, L.Account, L.OrgUnit,
-    L.Stakeholder, L.Deal, L.Lead, L.Activity,
+    L.Stakeholder, L.Deal, L.Lead, L.Activity, L.DealPlan, L.Review, L.Action, L.Effort, L.StageChange, L.Violation,
+    L.Collection,
 )
 EDGE_ORDER: tuple[Rel, ...] = (R.KNOWS, R.IN_CHAIN, R.INFLUENCES, R.ON_TEAM, R.COMPETES_IN)
 

@@ -218,27 +218,21 @@ class Store:
         first_row: int = 1,
         on_batch: Callable[[int], None] | None = None,
         audit: Audit | None = None,
+        stamps: dict[str, str] | None = None,
     ) -> UpsertResult:
         """Create or update nodes by id, with their reference edges. Validates every row and every
         reference first: one bad row raises ``InvalidInput`` naming it and nothing is written.
-        ``audit`` is recorded in the transaction of the first batch."""
+        ``audit`` is recorded in the transaction of the first batch; ``stamps`` (id -> updated_at)
+        restore change times from a backup."""
         spec = NODE_SPECS[Label(label)]
         items = self._validate(spec.model, rows, lambda it: it.id, first_row)
         self._check_node_refs(spec, items)
         result = UpsertResult()
-        upsert = qb.upsert_nodes(spec)
-        links = [(ref, qb.link_refs(spec, ref)) for ref in spec.refs if ref.target != spec.label]
-        # References to the same label (a manager, a parent unit) may point into a later batch:
-        # they are linked in a second pass, once every node of this call exists.
-        self_links = [(ref, qb.link_refs(spec, ref)) for ref in spec.refs if ref.target == spec.label]
         batches = list(_batches([it for _, it in items], self.batch_size))
         for batch in batches:
 
             def write(tx: Tx, batch=batch, first=batch is batches[0]) -> UpsertResult:
-                r = UpsertResult()
-                r.add(tx.run(upsert, rows=[{"id": it.id, "props": it.to_props()} for it in batch], now=_now()))
-                for ref, q in links + (self_links if len(batches) == 1 else []):
-                    tx.run(q, rows=[{"id": it.id, "ref": _ref_values(it, ref)} for it in batch])
+                r = self.write_nodes(tx, spec.label, batch, self_refs=len(batches) == 1, stamps=stamps)
                 if audit is not None and first:
                     tx.run(qa.CREATE_AUDIT, **audit.params())
                 return r
@@ -247,10 +241,29 @@ class Store:
             if on_batch:
                 on_batch(len(batch))
         if len(batches) > 1:
+            # references to the same label (a manager, a parent unit) may point into a later batch:
+            # they are linked once every node of this call exists
             for batch in batches:
-                for ref, q in self_links:
-                    self.db.run_write(q, rows=[{"id": it.id, "ref": _ref_values(it, ref)} for it in batch])
+                for ref in spec.refs:
+                    if ref.target == spec.label:
+                        self.db.run_write(qb.link_refs(spec, ref),
+                                          rows=[{"id": it.id, "ref": _ref_values(it, ref)} for it in batch])
         return result
+
+    @staticmethod
+    def write_nodes(tx: Tx, label: Label, items: Sequence[Node], self_refs: bool = True,
+                    stamps: dict[str, str] | None = None) -> UpsertResult:
+        """Upsert validated nodes and their reference edges inside the caller's transaction (the
+        composite writes of the sales process use it to change several things atomically)."""
+        spec = NODE_SPECS[Label(label)]
+        r = UpsertResult()
+        stamps = stamps or {}
+        r.add(tx.run(qb.upsert_nodes(spec), now=_now(),
+                     rows=[{"id": it.id, "props": it.to_props(), "updated_at": stamps.get(it.id)} for it in items]))
+        for ref in spec.refs:
+            if ref.target != spec.label or self_refs:
+                tx.run(qb.link_refs(spec, ref), rows=[{"id": it.id, "ref": _ref_values(it, ref)} for it in items])
+        return r
 
     def upsert(self, item: Node) -> UpsertResult:
         """Upsert one node (its label is the model's class name)."""
@@ -266,8 +279,10 @@ class Store:
         first_row: int = 1,
         on_batch: Callable[[int], None] | None = None,
         audit: Audit | None = None,
+        stamps: dict[tuple[str, str], str] | None = None,
     ) -> UpsertResult:
-        """Create or update relationships by their two endpoints; both must exist."""
+        """Create or update relationships by their two endpoints; both must exist. ``stamps``
+        ((source id, target id) -> updated_at) restore change times from a backup."""
         spec = EDGE_SPECS[Rel(rel)]
         items = self._validate(spec.model, rows, lambda it: (getattr(it, spec.source_field), getattr(it, spec.target_field)), first_row)
         self._check_edge_ends(spec, items)
@@ -280,6 +295,7 @@ class Store:
                     "src": getattr(it, spec.source_field),
                     "dst": getattr(it, spec.target_field),
                     "props": {k: v for k, v in it.to_props().items() if k not in skip},
+                    "updated_at": (stamps or {}).get((getattr(it, spec.source_field), getattr(it, spec.target_field))),
                 }
                 for it in batch
             ]
@@ -395,18 +411,6 @@ class Store:
         """Every relationship of a type as (source id, target id, properties), streamed in one query."""
         for r in self.db.stream(qb.all_edges(EDGE_SPECS[Rel(rel)])):
             yield r["src"], r["dst"], r["props"]
-
-    def restore_updated_at(self, label_or_rel: Label | Rel, rows: list[dict[str, Any]]) -> None:
-        """Set ``updated_at`` to given values (restoring a backup): rows of {id, updated_at} for nodes,
-        {src, dst, updated_at} for relationships."""
-        if not rows:
-            return
-        if isinstance(label_or_rel, Rel):
-            q = qb.set_edge_updated_at(EDGE_SPECS[label_or_rel])
-        else:
-            q = qb.set_node_updated_at(Label(label_or_rel))
-        for batch in _batches(rows, self.batch_size):
-            self.db.run_write(q, rows=list(batch))
 
     def count(self, label: Label) -> int:
         return self.db.run_read(qb.count_nodes(Label(label)))[0]["n"]

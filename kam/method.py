@@ -175,28 +175,35 @@ def _int_keys(data: dict) -> dict:
     return data
 
 
-def load_method(path: str | os.PathLike | None = None) -> Method:
-    """Load the defaults, merge the file at ``path`` (or ``KAM_METHOD_FILE``) over them, validate."""
-    with open(DEFAULT_FILE, "rb") as f:
+def load_toml(default_file: Path, path: str | os.PathLike | None, env_var: str, model: type[BaseModel],
+              prepare=lambda d: d) -> Any:
+    """Defaults from ``default_file``, the file at ``path`` (or ``$env_var``) merged over them, validated by
+    ``model``; a bad file raises ``MethodConfigError`` naming the key and the reason."""
+    with open(default_file, "rb") as f:
         data = tomllib.load(f)
-    path = path or os.environ.get("KAM_METHOD_FILE") or None
-    source = str(DEFAULT_FILE)
+    path = path or os.environ.get(env_var) or None
+    source = str(default_file)
     if path:
         source = str(path)
         try:
             with open(path, "rb") as f:
                 data = _merge(data, tomllib.load(f))
         except FileNotFoundError as exc:
-            raise MethodConfigError(f"method file {source} does not exist (KAM_METHOD_FILE)") from exc
+            raise MethodConfigError(f"configuration file {source} does not exist ({env_var})") from exc
         except tomllib.TOMLDecodeError as exc:
-            raise MethodConfigError(f"method file {source} is not valid TOML: {exc}") from exc
+            raise MethodConfigError(f"configuration file {source} is not valid TOML: {exc}") from exc
     try:
-        return Method.model_validate(_int_keys(data))
+        return model.model_validate(prepare(data))
     except ValidationError as exc:
         reasons = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in exc.errors(include_url=False)
         )
-        raise MethodConfigError(f"method file {source} is invalid: {reasons}") from exc
+        raise MethodConfigError(f"configuration file {source} is invalid: {reasons}") from exc
+
+
+def load_method(path: str | os.PathLike | None = None) -> Method:
+    """Load the defaults, merge the file at ``path`` (or ``KAM_METHOD_FILE``) over them, validate."""
+    return load_toml(DEFAULT_FILE, path, "KAM_METHOD_FILE", Method, _int_keys)
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,8 @@ __all__ = [
     "Employee", "Deal", "Competitor", "Lead", "Activity",
     "Knows", "ChainMember", "Influence", "TeamMember", "CompetesIn",
     "NODE_MODELS", "EDGE_MODELS", "WhatIfChange", "WhatIfKind",
+    "ReviewKind", "Decision", "ActionStatus", "DealPlan", "Review", "Action", "Effort", "StageChange", "Violation",
+    "Collection",
 ]
 
 
@@ -424,3 +426,106 @@ class WhatIfChange(_Model):
         if self.kind == WhatIfKind.add_influence and self.source_id == self.target_id:
             raise PydanticCustomError("self_reference", "an influence edge needs two different people", {"field": "target_id"})
         return self
+
+
+# --------------------------------------------------------------------------- sales process (METHOD §5)
+
+
+class ReviewKind(str, Enum):
+    commercial = "commercial_review"
+    technical = "technical_review"
+    bid_approval = "bid_approval"
+
+
+class Decision(str, Enum):
+    approved = "approved"
+    rejected = "rejected"
+    pending = "pending"
+
+
+class ActionStatus(str, Enum):
+    open = "open"
+    done = "done"
+    dropped = "dropped"
+
+
+class DealPlan(Node):
+    """A deal's win plan and process data (赢单四部曲): id is the deal's id."""
+
+    deal_id: Id = Field(description="The deal (PLAN_OF).")
+    answers: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+:[0-4]$")]] = Field(
+        default_factory=list, description="Questionnaire answers as 'question:0..4'.")
+    answered_at: dt.date | None = Field(None, description="When the questionnaire was last answered.")
+    strategy: Name | None = Field(None, description="Chosen strategy option.")
+    strategy_notes: Text | None = None
+    artifacts: list[Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")]] = Field(
+        default_factory=list, description="Done items: commercial_content, technical_content, bid_application, ...")
+    manual_grade: Grade | None = Field(None, description="A grade set by hand (kept when the amount changes).")
+    grade_reason: Text | None = None
+
+
+class Review(Node):
+    """A commercial review, technical review or bid approval."""
+
+    deal_id: Id
+    kind: ReviewKind
+    decision: Decision
+    by_id: Id | None = Field(None, description="The employee who decided (BY).")
+    date: dt.date
+    comments: Text | None = None
+
+
+class Action(Node):
+    """An action of the action plan (行动计划)."""
+
+    deal_id: Id
+    text: Name
+    owner_id: Id | None = Field(None, description="Our employee who owns it.")
+    due: dt.date | None = None
+    target_id: Id | None = Field(None, description="The stakeholder it targets.")
+    status: ActionStatus = ActionStatus.open
+    result: Text | None = None
+
+
+class Effort(Node):
+    """Presales effort (售前费用): hours an employee spent on a deal in a role."""
+
+    deal_id: Id
+    employee_id: Id
+    date: dt.date
+    hours: Hours
+    role: TeamRole
+
+
+class StageChange(Node):
+    """One entry of a deal's stage history (append-only)."""
+
+    deal_id: Id
+    from_stage: str
+    to_stage: str
+    at: Name
+    by: Name
+    override: bool = False
+    reason: Text | None = None
+
+
+class Violation(Node):
+    """A gate overridden: the missing items and the reason (罚违规之事)."""
+
+    deal_id: Id
+    stage: str
+    missing: list[str]
+    at: Name
+    by: Name
+    reason: Text
+
+
+class Collection(Node):
+    """Money collected on a won deal (for KPIs)."""
+
+    deal_id: Id
+    date: dt.date
+    amount: Amount
+
+
+NODE_MODELS.update({m.__name__: m for m in (DealPlan, Review, Action, Effort, StageChange, Violation, Collection)})

@@ -43,16 +43,22 @@ def property_index(label: Label, prop: str) -> LiteralString:
     return "CREATE INDEX " + lb.lower() + "_" + p + " IF NOT EXISTS FOR (n:" + lb + ") ON (n." + p + ")"
 
 
+# updated_at moves only when something changed, unless the row brings its own (a restore).
+_STAMP: LiteralString = (
+    "CASE WHEN row.updated_at IS NOT NULL THEN row.updated_at WHEN outcome = 'unchanged' THEN x.updated_at ELSE $now END"
+)
+
+
 def upsert_nodes(spec: NodeSpec) -> LiteralString:
-    """``$rows``: [{id, props}], ``$now``: ISO timestamp. Returns (outcome, n) rows."""
+    """``$rows``: [{id, props, updated_at?}], ``$now``: ISO timestamp. Returns (outcome, n) rows."""
     lb = _label(spec.label)
     return (
         "UNWIND $rows AS row "
         "OPTIONAL MATCH (old:" + lb + " {id: row.id}) "
         "WITH row, " + _OUTCOME + " "
-        "MERGE (n:" + lb + " {id: row.id}) "
-        "SET n += row.props "
-        "SET n.updated_at = CASE WHEN outcome = 'unchanged' THEN n.updated_at ELSE $now END "
+        "MERGE (x:" + lb + " {id: row.id}) "
+        "SET x += row.props "
+        "SET x.updated_at = " + _STAMP + " "
         "RETURN outcome, count(*) AS n"
     )
 
@@ -98,16 +104,16 @@ def list_nodes(spec: NodeSpec, filters: list[str]) -> LiteralString:
 
 
 def upsert_edges(spec: EdgeSpec) -> LiteralString:
-    """``$rows``: [{src, dst, props}], ``$now``. Endpoints must exist (checked before)."""
+    """``$rows``: [{src, dst, props, updated_at?}], ``$now``. Endpoints must exist (checked before)."""
     s, t, rel = _label(spec.source), _label(spec.target), _ident(spec.rel.value)
     return (
         "UNWIND $rows AS row "
         "MATCH (a:" + s + " {id: row.src}) MATCH (b:" + t + " {id: row.dst}) "
         "OPTIONAL MATCH (a)-[old:" + rel + "]->(b) "
         "WITH a, b, row, " + _OUTCOME + " "
-        "MERGE (a)-[r:" + rel + "]->(b) "
-        "SET r += row.props "
-        "SET r.updated_at = CASE WHEN outcome = 'unchanged' THEN r.updated_at ELSE $now END "
+        "MERGE (a)-[x:" + rel + "]->(b) "
+        "SET x += row.props "
+        "SET x.updated_at = " + _STAMP + " "
         "RETURN outcome, count(*) AS n"
     )
 
@@ -179,20 +185,6 @@ def count_nodes(label: Label) -> LiteralString:
 
 def count_edges(spec: EdgeSpec) -> LiteralString:
     return "MATCH (:" + _label(spec.source) + ")-[r:" + _ident(spec.rel.value) + "]->(:" + _label(spec.target) + ") RETURN count(r) AS n"
-
-
-def set_node_updated_at(label: Label) -> LiteralString:
-    """``$rows``: [{id, updated_at}]: restore timestamps from a backup."""
-    return "UNWIND $rows AS row MATCH (n:" + _label(label) + " {id: row.id}) SET n.updated_at = row.updated_at"
-
-
-def set_edge_updated_at(spec: EdgeSpec) -> LiteralString:
-    """``$rows``: [{src, dst, updated_at}]: restore timestamps from a backup."""
-    s, t, rel = _label(spec.source), _label(spec.target), _ident(spec.rel.value)
-    return (
-        "UNWIND $rows AS row MATCH (a:" + s + " {id: row.src})-[r:" + rel + "]->(b:" + t + " {id: row.dst}) "
-        "SET r.updated_at = row.updated_at"
-    )
 
 
 def all_nodes(label: Label) -> LiteralString:
