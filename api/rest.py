@@ -40,7 +40,11 @@ COLUMNS: dict[str, list[str]] = {
                       "contribution", "stance", "updated_at"],
     "ties": ["employee_id", "stakeholder_id", "closeness", "effective_closeness", "since", "last_contact", "updated_at"],
     "activities": ["id", "type", "date", "employee_id", "stakeholder_ids", "deal_id", "summary", "updated_at"],
+    "stage-history": ["id", "deal_id", "from_stage", "to_stage", "at", "by", "override", "reason", "updated_at"],
+    "violations": ["id", "deal_id", "stage", "missing", "at", "by", "reason", "updated_at"],
+    "effort": ["id", "deal_id", "employee_id", "date", "hours", "role", "updated_at"],
 }
+FORECAST_COLUMNS = ["key", "deals", "amount", "weighted_by_win_probability", "weighted_by_stage"]
 
 
 class Page(BaseModel):
@@ -336,3 +340,78 @@ def deal(request: Request, p: P, deal_id: str) -> DealOut:
     check_read_deal(store.db, p, deal_id)
     props = store.get_props(Label.Deal, deal_id)
     return DealOut(**{k: props.get(k) for k in DealOut.model_fields})
+
+
+# ----------------------------------------------------------------------------- sales process exports
+
+
+def _process_rows(name: str, query, filters: dict) -> Fetch:
+    def fetch(store, p, after, first):
+        if not p.reads_all:
+            from kam.errors import Forbidden
+
+            raise Forbidden(f"{name} exports cover every office; ask for a role that reads everything")
+        rows = store.db.run_read(query, after=decode_cursor(after), updated_since=filters.get("since"), limit=first + 1)
+        items, nxt = _paged([r["n"] for r in rows], first, lambda r: r["id"])
+        return [{c: r.get(c) for c in COLUMNS[name]} for r in items], nxt
+
+    return fetch
+
+
+def _process_routes(name: str, query) -> None:
+    cols = ", ".join(COLUMNS[name])
+
+    @router.get(f"/{name}", response_model=Page, summary=f"{name} (columns: {cols})", name=f"{name}_page")
+    def page(request: Request, p: P, first: First = 100, after: After = None, updated_since: Since = None) -> Page:
+        items, nxt = _process_rows(name, query, {"since": _since(updated_since)})(_store(request), p, after, first)
+        return Page(items=items, next_cursor=nxt)
+
+    @router.get(f"/{name}.csv", summary=f"All {name} as CSV", response_class=StreamingResponse, name=f"{name}_csv")
+    def as_csv(request: Request, p: P, updated_since: Since = None):
+        fetch = _process_rows(name, query, {"since": _since(updated_since)})
+        store = _store(request)
+        fetch(store, p, None, 1)  # refuse before the stream starts
+        return _csv(name, fetch, store, p)
+
+
+def _register_process_routes() -> None:
+    from graph.queries import process as qp
+
+    _process_routes("stage-history", qp.EXPORT_STAGE_HISTORY)
+    _process_routes("violations", qp.EXPORT_VIOLATIONS)
+    _process_routes("effort", qp.EXPORT_EFFORT)
+
+
+_register_process_routes()
+
+
+class ForecastOut(BaseModel):
+    key: str
+    deals: int
+    amount: float
+    weighted_by_win_probability: float
+    weighted_by_stage: float
+
+
+@router.get("/forecast", response_model=list[ForecastOut],
+            summary="Weighted pipeline of open deals by month, solution_line, office or industry")
+def forecast(request: Request, p: P, by: Annotated[str, Query(pattern="^(month|solution_line|office|industry)$")] = "month"):
+    from api.process_service import forecast_view
+    from kam.process import default_process
+
+    return forecast_view(_store(request), p, by, default_process())
+
+
+@router.get("/forecast.csv", summary="The forecast as CSV", response_class=StreamingResponse)
+def forecast_csv(request: Request, p: P, by: Annotated[str, Query(pattern="^(month|solution_line|office|industry)$")] = "month"):
+    from api.process_service import forecast_view
+    from kam.process import default_process
+
+    rows = forecast_view(_store(request), p, by, default_process())
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(FORECAST_COLUMNS)
+    for r in rows:
+        w.writerow([_cells(r[c]) for c in FORECAST_COLUMNS])
+    return StreamingResponse(iter([buf.getvalue()]), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="forecast.csv"'})

@@ -556,6 +556,81 @@ class Store:
         accounts, deal_rows, people_rows = self.db.read_tx(work)
         return _account_deals(accounts, deal_rows, people_rows)
 
+    def load_deal_process(self, deal_id: str) -> dict[str, Any]:
+        """A deal's process data in one round trip: the deal (with its stored props), account scope, chain
+        roles, team, competitor analyses, plan, reviews, actions, efforts, stage history and violations."""
+        from graph.queries import process as qp
+        from kam import models as km
+
+        rows = self.db.run_read(qp.MATCH_DEAL_PROCESS, deal_id=deal_id)
+        if not rows:
+            raise NotFound("Deal", deal_id)
+        r = rows[0]
+        return {
+            "props": r["deal"],
+            "deal": Deal.from_props(r["deal"]),
+            "office_id": r["office_id"],
+            "industry_id": r["industry_id"],
+            "chain_roles": r["chain_roles"],
+            "team": r["team"],
+            "competitors": r["competitors"],
+            "plan": km.DealPlan.from_props(r["plan"][0]) if r["plan"] else None,
+            "reviews": sorted((km.Review.from_props(x) for x in r["reviews"]), key=lambda x: (x.date, x.id)),
+            "actions": sorted((km.Action.from_props(x) for x in r["actions"]), key=lambda x: x.id),
+            "efforts": sorted((km.Effort.from_props(x) for x in r["efforts"]), key=lambda x: (x.date, x.id)),
+            "history": sorted((km.StageChange.from_props(x) for x in r["history"]), key=lambda x: (x.at, x.id)),
+            "violations": sorted((km.Violation.from_props(x) for x in r["violations"]), key=lambda x: (x.at, x.id)),
+        }
+
+    def move_stage(self, deal_id: str, from_stage: str, change: Node, violation: Node | None, audit: Audit) -> None:
+        """Move the deal and append its history (and violation) in one transaction; refuse if the deal
+        moved meanwhile (``Conflict``)."""
+        from graph.queries import process as qp
+
+        def work(tx: Tx) -> None:
+            if change.to_stage in ("won", "lost", "abandoned"):
+                n = tx.run(qp.CLOSE_DEAL, deal_id=deal_id, status=change.to_stage, now=_now())[0]["n"]
+            else:
+                n = tx.run(qp.MOVE_STAGE, deal_id=deal_id, from_stage=from_stage, to_stage=change.to_stage,
+                           now=_now())[0]["n"]
+            if not n:
+                raise Conflict(f"deal {deal_id!r} is no longer open in stage {from_stage!r}; reload it and try again")
+            self.write_nodes(tx, Label.StageChange, [change])
+            if violation is not None:
+                self.write_nodes(tx, Label.Violation, [violation])
+            tx.run(qa.CREATE_AUDIT, **audit.params())
+
+        self.db.write_tx(work)
+
+    def set_grade(self, deal_id: str, grade: str, plan: Node | None, audit: Audit) -> None:
+        """Set a deal's grade (and, for a manual grade, its plan) in one transaction."""
+        from graph.queries import process as qp
+
+        def work(tx: Tx) -> None:
+            if not tx.run(qp.SET_GRADE, deal_id=deal_id, grade=grade, now=_now())[0]["n"]:
+                raise NotFound("Deal", deal_id)
+            if plan is not None:
+                self.write_nodes(tx, Label.DealPlan, [plan])
+            tx.run(qa.CREATE_AUDIT, **audit.params())
+
+        self.db.write_tx(work)
+
+    def convert_lead(self, lead: Node, deal: Node, members: list[Edge], change: Node, audit: Audit) -> None:
+        """Turn a lead into a deal with its first chain members, in one transaction."""
+
+        def work(tx: Tx) -> None:
+            self.write_nodes(tx, Label.Deal, [deal])
+            self.write_nodes(tx, Label.Lead, [lead])
+            if members:
+                spec = EDGE_SPECS[Rel.IN_CHAIN]
+                tx.run(qb.upsert_edges(spec), now=_now(), rows=[
+                    {"src": m.stakeholder_id, "dst": m.deal_id, "updated_at": None,
+                     "props": {k: v for k, v in m.to_props().items() if k not in spec.endpoint_fields}} for m in members])
+            self.write_nodes(tx, Label.StageChange, [change])
+            tx.run(qa.CREATE_AUDIT, **audit.params())
+
+        self.db.write_tx(work)
+
     def save_deal_scores(self, rows: list[dict[str, Any]], scored_at: str | None = None) -> int:
         """Store each deal's latest score: ``rows`` of {id, score, win_probability, shot_ready, risk_codes}
         (and ``scored_at`` per row when restoring a backup)."""

@@ -399,6 +399,53 @@ def demo_dataset(today: dt.date | None = None) -> Dataset:
         {"id": "lead-2", "name": "省厅二期监控联网", "account_id": A, "source": "客户介绍", "amount_estimate": 2_000_000,
          "status": "qualified"},
     ]
+    # the win plan, reviews, effort and stage history of the deal that is ready to shoot, and a violation
+    N[Label.DealPlan] = [
+        {"id": "deal-gat-vc", "deal_id": "deal-gat-vc", "answers": ["budget:4", "chain:4", "decision:3", "need:4",
+                                                                     "partner:3", "price:3", "solution:4"],
+         "answered_at": ago(6), "strategy": "frontal", "strategy_notes": "技术领先+服务本地化, 正面竞争",
+         "artifacts": ["bid_analysis_meeting", "bid_application", "commercial_content", "technical_content"]},
+        {"id": "deal-gat-cctv", "deal_id": "deal-gat-cctv", "answers": ["budget:2", "chain:1", "need:3"],
+         "answered_at": ago(75), "strategy": "flanking", "strategy_notes": "绕开信息中心, 从指挥中心业务价值切入"},
+    ]
+    N[Label.Review] = [
+        {"id": "rev-gat-vc-c", "deal_id": "deal-gat-vc", "kind": "commercial_review", "decision": "approved",
+         "by_id": "emp-zhou", "date": ago(8), "comments": "价格在授权范围内"},
+        {"id": "rev-gat-vc-t", "deal_id": "deal-gat-vc", "kind": "technical_review", "decision": "approved",
+         "by_id": "emp-wang", "date": ago(8)},
+        {"id": "rev-gat-vc-b", "deal_id": "deal-gat-vc", "kind": "bid_approval", "decision": "approved",
+         "by_id": "emp-chen", "date": ago(4)},
+    ]
+    N[Label.Action] = [
+        {"id": "act-plan-1", "deal_id": "deal-gat-vc", "text": "向副厅长汇报投标方案", "owner_id": "emp-li",
+         "due": ahead(7), "target_id": "gat-ftz", "status": "open"},
+        {"id": "act-plan-2", "deal_id": "deal-gat-vc", "text": "完成技术应答", "owner_id": "emp-wang", "due": ago(5),
+         "status": "done", "result": "技术评审通过"},
+        {"id": "act-plan-3", "deal_id": "deal-gat-cctv", "text": "约见信息中心主任, 消除顾虑", "owner_id": "emp-wang",
+         "due": ago(10), "target_id": "gat-xxzx", "status": "open"},
+        {"id": "act-plan-4", "deal_id": "deal-fy-remote", "text": "请院长引荐政治部主任", "owner_id": "emp-huang",
+         "due": ahead(14), "target_id": "fy-zzb", "status": "open"},
+    ]
+    N[Label.Effort] = [
+        {"id": f"eff-{k}", "deal_id": did, "employee_id": eid, "date": ago(days), "hours": hours, "role": role}
+        for k, (did, eid, days, hours, role) in enumerate([
+            ("deal-gat-vc", "emp-sun", 20, 16, "presales"), ("deal-gat-vc", "emp-wang", 15, 24, "solution"),
+            ("deal-gat-vc", "emp-sun", 6, 8, "presales"), ("deal-gat-cctv", "emp-wang", 30, 12, "solution"),
+            ("deal-fy-court", "emp-gao", 14, 10, "solution"), ("deal-jcy-vc", "emp-lin", 15, 6, "sales"),
+        ])
+    ]
+    N[Label.StageChange] = [
+        {"id": f"deal-gat-vc-h{k}", "deal_id": "deal-gat-vc", "from_stage": a, "to_stage": b, "at": ago(days) + "T09:00:00",
+         "by": "emp-li", "override": False}
+        for k, (a, b, days) in enumerate([("verify", "initiate", 150), ("initiate", "needs_analysis", 120),
+                                          ("needs_analysis", "value_presentation", 90),
+                                          ("value_presentation", "tender_preparation", 40),
+                                          ("tender_preparation", "bidding", 4)])
+    ] + [{"id": "deal-jcy-vc-h0", "deal_id": "deal-jcy-vc", "from_stage": "initiate", "to_stage": "negotiation",
+          "at": ago(20) + "T10:00:00", "by": "emp-lin", "override": True, "reason": "客户年底前必须签约"}]
+    N[Label.Violation] = [{"id": "deal-jcy-vc-v0", "deal_id": "deal-jcy-vc", "stage": "negotiation",
+                           "missing": ["commercial_review", "team:delivery"], "at": ago(20) + "T10:00:00", "by": "emp-lin",
+                           "reason": "客户年底前必须签约"}]
     E[Rel.KNOWS] = knows
     E[Rel.IN_CHAIN] = chain
     E[Rel.INFLUENCES] = infl

@@ -322,6 +322,10 @@ def test_rest_pages_and_csv_columns(api):
         rows = list(csv.reader(io.StringIO(r.text)))
         assert rows[0] == COLUMNS[name], name
         assert len(rows) > 1, name
+    fc = httpx.get(base + "/api/v1/forecast", params={"by": "office"}, headers=h).json()
+    assert fc and {"key", "deals", "amount", "weighted_by_win_probability", "weighted_by_stage"} == set(fc[0])
+    mgr = httpx.get(base + "/api/v1/violations", headers={"Authorization": f"Bearer {tokens['manager']}"})
+    assert mgr.status_code == 403
     one = httpx.get(base + "/api/v1/deals", params={"first": 500}, headers=h).json()["items"]
     vc = next(d for d in one if d["id"] == "deal-gat-vc")
     assert set(vc) == set(COLUMNS["deals"]) and vc["office_id"] == "off-beijing"
@@ -409,3 +413,35 @@ def test_database_outage_answers_503_and_recovers(tmp_path):
             assert httpx.post(base + "/graphql", json={"query": "{ portfolio { deals } }"}, headers=h).status_code == 200
     finally:
         server.stop()
+
+
+PROCESS = """query($id: String!) { dealProcess(dealId: $id) { __typename
+  ... on DealProcessType { grade gradeSource path stage stageLabelZh stageProbability
+    nextStages { stage ready missing { code kind en zh } }
+    winPlan { questionnaireScore strategy artifacts openActions doneActions actions { text status due } }
+    reviews { kind decision } risks { code } presalesHours presalesCost presalesCostRatio
+    forecastByWinProbability forecastByStage stageHistory { fromStage toStage } violations { missing reason } }
+  ... on ForbiddenError { message } } }"""
+
+
+def test_a_coach_sees_the_process_of_any_deal(api):
+    v = gql(api, "coach", PROCESS, {"id": "deal-gat-vc"})["data"]["dealProcess"]
+    assert v["grade"] == "A" and v["stage"] == "bidding" and v["path"] == "full"
+    assert [s["stage"] for s in v["nextStages"]] == ["negotiation"]
+    assert v["nextStages"][0]["ready"] is True and v["nextStages"][0]["missing"] == []  # commercial review approved
+    assert v["winPlan"]["strategy"] == "frontal" and v["winPlan"]["questionnaireScore"] > 80
+    assert v["presalesCost"] == 16 * 800 + 24 * 900 + 8 * 800
+    assert len(v["stageHistory"]) == 5 and v["forecastByStage"] == 3_200_000 * 0.5
+    cctv = gql(api, "coach", PROCESS, {"id": "deal-gat-cctv"})["data"]["dealProcess"]
+    assert {"OVERDUE_ACTION", "STALE_QUESTIONNAIRE"} <= {r["code"] for r in cctv["risks"]}
+    jcy = gql(api, "coach", PROCESS, {"id": "deal-jcy-vc"})["data"]["dealProcess"]
+    assert jcy["path"] == "full" and jcy["violations"][0]["reason"] == "客户年底前必须签约"
+    blocked = gql(api, "coach", 'mutation { advanceDeal(dealId: "deal-gat-cctv", toStage: tender_preparation) { __typename } }')
+    assert blocked["data"]["advanceDeal"]["__typename"] == "ForbiddenError"
+    gate = gql(api, "admin", 'mutation { advanceDeal(dealId: "deal-fy-court", toStage: value_presentation) '
+                             '{ __typename ... on GateBlockedError { target missing { code zh } } } }')["data"]["advanceDeal"]
+    assert gate["__typename"] == "GateBlockedError" and [m["code"] for m in gate["missing"]] == ["relationship_map", "questionnaire"]
+    other = gql(api, "manager", PROCESS, {"id": "deal-fy-court"})["data"]["dealProcess"]
+    assert other["__typename"] == "ForbiddenError"
+    fc = gql(api, "coach", '{ forecast(by: "month") { key amount weightedByWinProbability weightedByStage } }')
+    assert fc["data"]["forecast"]

@@ -11,13 +11,17 @@ import strawberry
 from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from pydantic import ValidationError
-from strawberry.experimental.pydantic import input as pydantic_input
 from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.types import Info
 
 from api import permissions as perm
 from api.graphql import types as t
+from api.graphql.inputs import (
+    AccountFilter, AccountInput, ActivityInput, ChainMemberInput, CompetitorInput, DealCompetitorInput, DealFilter,
+    DealInput, EmployeeInput, InfluenceInput, OrgUnitInput, StakeholderInput, TeamMemberInput, TieInput, WhatIfChangeInput,
+)
 from api.graphql.limits import MaxAliasesThroughFragments
+from api.graphql.process import ProcessMutation, ProcessQuery
 from api.service import warm_paths, what_if_report
 from graph.access import add_note, audit_trail
 from graph.queries import api as qapi
@@ -25,96 +29,6 @@ from graph.schema import Label, Rel
 from graph.store import MAX_PAGE, Audit, decode_cursor, encode_cursor
 from kam import models as m
 from kam.errors import InvalidInput, KamError, NotFound, ServerError
-
-# ----------------------------------------------------------------------------- inputs
-
-
-@pydantic_input(model=m.Account, all_fields=True, description="An account to create or update (by id).")
-class AccountInput:
-    pass
-
-
-@pydantic_input(model=m.OrgUnit, all_fields=True)
-class OrgUnitInput:
-    pass
-
-
-@pydantic_input(model=m.Stakeholder, all_fields=True)
-class StakeholderInput:
-    pass
-
-
-@pydantic_input(model=m.Employee, all_fields=True)
-class EmployeeInput:
-    pass
-
-
-@pydantic_input(model=m.Deal, all_fields=True)
-class DealInput:
-    pass
-
-
-@pydantic_input(model=m.Competitor, all_fields=True)
-class CompetitorInput:
-    pass
-
-
-@pydantic_input(model=m.Activity, all_fields=True)
-class ActivityInput:
-    pass
-
-
-@pydantic_input(model=m.Knows, all_fields=True, description="A tie: our employee knows a stakeholder.")
-class TieInput:
-    pass
-
-
-@pydantic_input(model=m.ChainMember, all_fields=True, description="Decision-chain membership and assessment.")
-class ChainMemberInput:
-    pass
-
-
-@pydantic_input(model=m.Influence, all_fields=True)
-class InfluenceInput:
-    pass
-
-
-@pydantic_input(model=m.TeamMember, all_fields=True)
-class TeamMemberInput:
-    pass
-
-
-@pydantic_input(model=m.CompetesIn, all_fields=True)
-class DealCompetitorInput:
-    pass
-
-
-@pydantic_input(model=m.WhatIfChange, all_fields=True, description="One hypothetical change for whatIf.")
-class WhatIfChangeInput:
-    pass
-
-
-@strawberry.input
-class AccountFilter:
-    industry: str | None = None
-    sector: str | None = None
-    office: str | None = None
-    tier: m.Tier | None = None
-    text: str | None = strawberry.field(default=None, description="Part of the name (zh or en), any case.")
-
-
-@strawberry.input
-class DealFilter:
-    stage: m.DealStage | None = None
-    grade: m.Grade | None = None
-    status: m.DealStatus | None = None
-    office: str | None = None
-    industry: str | None = None
-    owner: str | None = None
-    account: str | None = None
-    min_score: float | None = None
-    max_score: float | None = None
-
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -319,12 +233,14 @@ def _portfolio(rows: list[dict]) -> t.Portfolio:
 # ----------------------------------------------------------------------------- mutations
 
 
-def _write_node(info: Info, label: Label, inp: Any, check: Callable[[Any], None], out: Callable[[Any], Any]) -> Any:
+def _write_node(info: Info, label: Label, inp: Any, check: Callable[[Any], None], out: Callable[[Any], Any],
+                prepare: Callable[[Any], Any] = lambda item: item) -> Any:
     ctx = _ctx(info)
 
     def body():
         item = _model_of(inp)
         check(item)
+        item = prepare(item)
         ctx.store.upsert_nodes(label, [item], audit=_audit(info, "upsert", label.value, item.id, item))
         return out(item)
 
@@ -427,8 +343,16 @@ class Mutation:
             else:
                 perm.check_write_deal(ctx.store.db, ctx.principal, d.id)
 
+        def with_grade(d):
+            # the grade follows the amount, solution line and partner flag unless it was set by hand
+            from api.process_service import computed_grade
+            from kam.process import default_process
+
+            plan = ctx.store.get_many(Label.DealPlan, [d.id]).get(d.id)
+            return d.model_copy(update={"grade": computed_grade(d, plan, default_process())[0]})
+
         return await _write_node(info, Label.Deal, input, check,
-                                 lambda d: t.Deal.of(ctx.store.get_props(Label.Deal, d.id)))
+                                 lambda d: t.Deal.of(ctx.store.get_props(Label.Deal, d.id)), prepare=with_grade)
 
     @strawberry.mutation(description="Create or update a competitor (admin).")
     async def upsert_competitor(self, info: Info, input: CompetitorInput) -> CompetitorResult:
@@ -565,4 +489,7 @@ def build_schema(settings) -> strawberry.Schema:
     ]
     if not settings.graphql_introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    from strawberry.tools import merge_types
+
+    return strawberry.Schema(query=merge_types("Query", (Query, ProcessQuery)),
+                             mutation=merge_types("Mutation", (Mutation, ProcessMutation)), extensions=extensions)
