@@ -25,6 +25,7 @@ import psutil
 
 from bench.common import embedded, ensure_generated, peak_rss_mb
 from graph.exchange import FILES, export_data
+from graph.queries import bench as qbench
 from graph.schema import Label, Rel
 from graph.store import Store
 from seeds.generator import SCALES
@@ -79,7 +80,7 @@ def measure(source: Store, workdir: Path) -> dict:
         seconds = time.perf_counter() - t0
         if proc.returncode:
             raise SystemExit(f"import failed:\n{errors[-3000:]}")
-        rels = db.run_read("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+        rels = db.run_read(qbench.COUNT_RELATIONSHIPS)[0]["n"]
         fig["import"] = {
             "seconds": round(seconds, 1),
             "rows_per_s": round((nodes + edges) / seconds),
@@ -103,8 +104,7 @@ def measure(source: Store, workdir: Path) -> dict:
         batched = time.perf_counter() - t0
         for r in rows:
             r["closeness"] = (r["closeness"] + 1) % 5
-        q = ("MATCH (a:Employee {id: $src}) MATCH (b:Stakeholder {id: $dst}) MERGE (a)-[r:KNOWS]->(b) "
-             "SET r.closeness = $closeness")
+        q = qbench.MERGE_ONE_TIE
         t0 = time.perf_counter()
         for r in rows:
             db.run_write(q, src=r["employee_id"], dst=r["stakeholder_id"], closeness=r["closeness"])

@@ -231,6 +231,18 @@ def _model(inp):
         raise InvalidInput.from_validation_error(exc) from exc
 
 
+async def _record(info: Info, inp) -> ProcessResult:
+    """Validate and record an action, review, effort entry or collection; answer with the deal's process view."""
+    ctx = _ctx(info)
+
+    def body():
+        item = _model(inp)
+        ps.record(ctx.store, ctx.principal, item)
+        return _view(ctx, item.deal_id)
+
+    return await _typed(body)
+
+
 def _view(ctx, deal_id: str) -> DealProcessType:
     return DealProcessType.of(ps.deal_process(ctx.store, deal_id, ctx.method, default_process(), ctx.today))
 
@@ -313,47 +325,19 @@ class ProcessMutation:
 
     @strawberry.mutation(description="Create or update an action of the action plan.")
     async def upsert_action(self, info: Info, input: ActionInput) -> ProcessResult:
-        ctx = _ctx(info)
-
-        def body():
-            item = _model(input)
-            ps.record(ctx.store, ctx.principal, item)
-            return _view(ctx, item.deal_id)
-
-        return await _typed(body)
+        return await _record(info, input)
 
     @strawberry.mutation(description="Record a commercial review, technical review or bid approval.")
     async def record_review(self, info: Info, input: ReviewInput) -> ProcessResult:
-        ctx = _ctx(info)
-
-        def body():
-            item = _model(input)
-            ps.record(ctx.store, ctx.principal, item)
-            return _view(ctx, item.deal_id)
-
-        return await _typed(body)
+        return await _record(info, input)
 
     @strawberry.mutation(description="Log presales effort (hours by role).")
     async def log_effort(self, info: Info, input: EffortInput) -> ProcessResult:
-        ctx = _ctx(info)
-
-        def body():
-            item = _model(input)
-            ps.record(ctx.store, ctx.principal, item)
-            return _view(ctx, item.deal_id)
-
-        return await _typed(body)
+        return await _record(info, input)
 
     @strawberry.mutation(description="Record money collected on a deal.")
     async def record_collection(self, info: Info, input: CollectionInput) -> ProcessResult:
-        ctx = _ctx(info)
-
-        def body():
-            item = _model(input)
-            ps.record(ctx.store, ctx.principal, item)
-            return _view(ctx, item.deal_id)
-
-        return await _typed(body)
+        return await _record(info, input)
 
     @strawberry.mutation(description="Create or update a lead (qualify it with status: qualified).")
     async def upsert_lead(self, info: Info, input: LeadInput) -> RecordResult:
