@@ -85,8 +85,8 @@ def computed_grade(deal: Deal, plan: DealPlan | None, process: Process) -> tuple
 
 
 def _inputs(data: dict, shot_ready: bool) -> GateInputs:
-    competitors = sum(1 for c in data["competitors"]
-                      if c.get("position", "unknown") != "unknown" or c.get("strengths") or c.get("weaknesses"))
+    competitors = sum(1 for x in data["competitors"]
+                      if x["c"].get("position", "unknown") != "unknown" or x["c"].get("strengths") or x["c"].get("weaknesses"))
     return GateInputs(deal=data["deal"], plan=data["plan"], chain_roles=data["chain_roles"], shot_ready=shot_ready,
                       team_roles={t["role"] for t in data["team"]}, competitor_analyses=competitors,
                       reviews=data["reviews"], actions=data["actions"])

@@ -418,7 +418,7 @@ def test_database_outage_answers_503_and_recovers(tmp_path):
 PROCESS = """query($id: String!) { dealProcess(dealId: $id) { __typename
   ... on DealProcessType { grade gradeSource path stage stageLabelZh stageProbability
     nextStages { stage ready missing { code kind en zh } }
-    winPlan { questionnaireScore strategy artifacts openActions doneActions actions { text status due } }
+    winPlan { questionnaireScore strategy artifacts openActions doneActions actions { text status due } competitors { name position } }
     reviews { kind decision } risks { code } presalesHours presalesCost presalesCostRatio
     forecastByWinProbability forecastByStage stageHistory { fromStage toStage } violations { missing reason } }
   ... on ForbiddenError { message } } }"""
@@ -430,6 +430,7 @@ def test_a_coach_sees_the_process_of_any_deal(api):
     assert [s["stage"] for s in v["nextStages"]] == ["negotiation"]
     assert v["nextStages"][0]["ready"] is True and v["nextStages"][0]["missing"] == []  # commercial review approved
     assert v["winPlan"]["strategy"] == "frontal" and v["winPlan"]["questionnaireScore"] > 80
+    assert v["winPlan"]["competitors"] == [{"name": "华为", "position": "trailing"}]
     assert v["presalesCost"] == 16 * 800 + 24 * 900 + 8 * 800
     assert len(v["stageHistory"]) == 5 and v["forecastByStage"] == 3_200_000 * 0.5
     cctv = gql(api, "coach", PROCESS, {"id": "deal-gat-cctv"})["data"]["dealProcess"]

@@ -116,8 +116,9 @@ class DealProcessType:
         proc = default_process()
         plan = v.plan
         label = proc.stages.labels[v.deal.stage]
-        comps = [t.DealCompetitor(competitor_id="", name="", name_en=None, position=c.get("position", "unknown"),
-                                  strengths=c.get("strengths"), weaknesses=c.get("weaknesses")) for c in v.competitors]
+        comps = [t.DealCompetitor(competitor_id=x["id"], name=x["name"], name_en=x.get("name_en"),
+                                  position=x["c"].get("position", "unknown"), strengths=x["c"].get("strengths"),
+                                  weaknesses=x["c"].get("weaknesses")) for x in v.competitors]
         return DealProcessType(
             grade=v.grade, grade_source=v.grade_source, path=v.path, stage=v.deal.stage, stage_label_en=label.en,
             stage_label_zh=label.zh, stage_probability=v.stage_probability,

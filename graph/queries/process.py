@@ -9,7 +9,7 @@ OPTIONAL MATCH (d)-[:FOR_ACCOUNT]->(a:Account)
 RETURN properties(d) AS deal, a.office_id AS office_id, a.industry_id AS industry_id,
   [(d)<-[m:IN_CHAIN]-(:Stakeholder) | m.role] AS chain_roles,
   [(d)<-[t:ON_TEAM]-(e:Employee) | {role: t.role, employee_id: e.id}] AS team,
-  [(d)<-[c:COMPETES_IN]-(:Competitor) | properties(c)] AS competitors,
+  [(d)<-[c:COMPETES_IN]-(x:Competitor) | {c: properties(c), id: x.id, name: x.name, name_en: x.name_en}] AS competitors,
   [(d)<-[:PLAN_OF]-(p:DealPlan) | properties(p)] AS plan,
   [(d)<-[:REVIEW_OF]-(r:Review) | properties(r)] AS reviews,
   [(d)<-[:ACTION_OF]-(x:Action) | properties(x)] AS actions,
