@@ -298,15 +298,54 @@ def presales_view(store: Store, p: Principal, by: str, process: Process) -> list
     return out
 
 
-def kpi_view(store: Store, start: dt.date, end: dt.date, office: str | None, process: Process,
-             account_score_change: dict[str, float] | None = None) -> list[dict]:
+def snapshot_accounts(store: Store, method: Method, today: dt.date, on_progress=None) -> int:
+    """Store every account's relationship score for ``today`` (run it daily or weekly: KPIs compare them)."""
+    from api.service import account_report
+    from kam.models import AccountSnapshot
+
+    n = 0
+    for ids in store.account_ids(200):
+        snaps = []
+        for aid in ids:
+            a = account_report(store, aid, method, today)
+            snaps.append(AccountSnapshot(id=f"{aid}@{today.isoformat()}", account_id=aid, date=today, score=a.score,
+                                         depth=a.depth, coverage=a.coverage, concentration=a.concentration))
+        store.upsert_nodes(Label.AccountSnapshot, snaps)
+        n += len(snaps)
+        if on_progress:
+            on_progress(len(snaps))
+    return n
+
+
+def account_score_change_by_office(store: Store, start: dt.date, end: dt.date) -> dict[str, float]:
+    """Per office: Σ over its accounts of (score at the end − score at the start), each the last snapshot
+    on or before that day (an account first scored inside the period counts from its first snapshot)."""
+    last_start: dict[str, float] = {}
+    last_end: dict[str, float] = {}
+    first: dict[str, float] = {}
+    office: dict[str, str | None] = {}
+    for r in store.db.run_read(qp.KPI_ACCOUNT_SCORES, end=(end - dt.timedelta(days=1)).isoformat()):
+        aid = r["account_id"]
+        office[aid] = r["office_id"]
+        first.setdefault(aid, r["score"])
+        if r["date"] <= start.isoformat():
+            last_start[aid] = r["score"]
+        last_end[aid] = r["score"]
+    out: dict[str, float] = defaultdict(float)
+    for aid, score in last_end.items():
+        out[office[aid] or ""] += score - last_start.get(aid, first[aid])
+    return dict(out)
+
+
+def kpi_view(store: Store, start: dt.date, end: dt.date, office: str | None, process: Process) -> list[dict]:
     """KPIs per employee for [start, end): signed amount, collections, opportunities incubated and the change
-    of their accounts' scores, each normalised by the team's best and weighted by industry."""
+    of their office's account scores, each normalised by the team's best and weighted by industry."""
     params = {"start": start.isoformat(), "end": end.isoformat()}
+    change = account_score_change_by_office(store, start, end)
     won = {r["employee_id"]: r["amount"] for r in store.db.run_read(qp.KPI_WON, **params)}
     col = {r["employee_id"]: r["amount"] for r in store.db.run_read(qp.KPI_COLLECTIONS, **params)}
     inc = {r["employee_id"]: r["n"] for r in store.db.run_read(qp.KPI_INCUBATED, **params)}
     people = [KpiInputs(r["id"], r["industry_id"], won.get(r["id"], 0.0) or 0.0, col.get(r["id"], 0.0) or 0.0,
-                        (account_score_change or {}).get(r["id"], 0.0), inc.get(r["id"], 0) or 0)
+                        change.get(r["office_id"] or "", 0.0), inc.get(r["id"], 0) or 0)
               for r in store.db.run_read(qp.EMPLOYEES_OF_SCOPE, office=office)]
     return kpis(people, process)

@@ -41,6 +41,7 @@ FILES: dict[Label | Rel, str] = {
     Label.Activity: "activities.csv", Label.DealPlan: "deal_plans.csv", Label.Review: "reviews.csv",
     Label.Action: "actions.csv", Label.Effort: "efforts.csv", Label.StageChange: "stage_history.csv",
     Label.Violation: "violations.csv", Label.Collection: "collections.csv",
+    Label.AccountSnapshot: "account_snapshots.csv",
     Rel.KNOWS: "knows.csv", Rel.IN_CHAIN: "in_chain.csv", Rel.INFLUENCES: "influences.csv",
     Rel.ON_TEAM: "on_team.csv", Rel.COMPETES_IN: "competes_in.csv",
 }
@@ -436,7 +437,7 @@ def _keep_node(label: Label, props: dict, scope) -> bool:
         return True
     if label == Label.Account:
         return props["id"] in scope["accounts"]
-    if label in (Label.OrgUnit, Label.Stakeholder, Label.Deal, Label.Lead):
+    if label in (Label.OrgUnit, Label.Stakeholder, Label.Deal, Label.Lead, Label.AccountSnapshot):
         keep = props.get("account_id") in scope["accounts"]
         if keep and label == Label.Stakeholder:
             scope["stakeholders"].add(props["id"])
@@ -446,6 +447,8 @@ def _keep_node(label: Label, props: dict, scope) -> bool:
     if label == Label.Activity:
         return all(s in scope["stakeholders"] for s in props.get("stakeholder_ids") or []) and (
             props.get("deal_id") is None or props["deal_id"] in scope["deals"])
+    if "deal_id" in NODE_SPECS[label].model.model_fields:  # the deals' process records
+        return props.get("deal_id") in scope["deals"]
     return True
 
 

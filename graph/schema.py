@@ -38,6 +38,7 @@ class Label(str, Enum):
     StageChange = "StageChange"
     Violation = "Violation"
     Collection = "Collection"
+    AccountSnapshot = "AccountSnapshot"
 
 
 class Rel(str, Enum):
@@ -69,6 +70,7 @@ class Rel(str, Enum):
     CHANGE_OF = "CHANGE_OF"
     VIOLATION_OF = "VIOLATION_OF"
     COLLECTED_ON = "COLLECTED_ON"
+    SNAPSHOT_OF = "SNAPSHOT_OF"
     KNOWS = "KNOWS"
     IN_CHAIN = "IN_CHAIN"
     INFLUENCES = "INFLUENCES"
@@ -176,6 +178,8 @@ NODE_SPECS: dict[Label, NodeSpec] = {
         NodeSpec(L.StageChange, m.StageChange, (Ref("deal_id", R.CHANGE_OF, L.Deal, required=True),), ("deal_id",)),
         NodeSpec(L.Violation, m.Violation, (Ref("deal_id", R.VIOLATION_OF, L.Deal, required=True),), ("deal_id",)),
         NodeSpec(L.Collection, m.Collection, (Ref("deal_id", R.COLLECTED_ON, L.Deal, required=True),), ("deal_id",)),
+        NodeSpec(L.AccountSnapshot, m.AccountSnapshot, (Ref("account_id", R.SNAPSHOT_OF, L.Account, required=True),),
+                 ("account_id", "date")),
     )
 }
 
@@ -194,7 +198,7 @@ EDGE_SPECS: dict[Rel, EdgeSpec] = {
 NODE_ORDER: tuple[Label, ...] = (
     L.Sector, L.Industry, L.Office, L.IndustryTeam, L.Partner, L.Competitor, L.Employee, L.Account, L.OrgUnit,
     L.Stakeholder, L.Deal, L.Lead, L.Activity, L.DealPlan, L.Review, L.Action, L.Effort, L.StageChange, L.Violation,
-    L.Collection,
+    L.Collection, L.AccountSnapshot,
 )
 EDGE_ORDER: tuple[Rel, ...] = (R.KNOWS, R.IN_CHAIN, R.INFLUENCES, R.ON_TEAM, R.COMPETES_IN)
 

@@ -244,6 +244,25 @@ def score_portfolio_cmd(
     console.print(f"win probability: {run.calibration.message}")
 
 
+@score_app.command("accounts")
+def score_accounts_cmd(today: str = TodayOpt) -> None:
+    """Score every account and keep the day's snapshot (run it daily or weekly: KPIs compare snapshots)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from api.process_service import snapshot_accounts
+    from graph.schema import Label
+
+    store, method = _store(), _method()
+    with Progress(TextColumn("scoring accounts"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console) as bar:
+        task = bar.add_task("accounts", total=store.count(Label.Account))
+        try:
+            n = snapshot_accounts(store, method, _today(today), lambda k: bar.advance(task, k))
+        except KamError as exc:
+            _fail(exc)
+    console.print(f"stored the relationship score of {n:,} accounts")
+
+
 @score_app.command("calibrate")
 def score_calibrate_cmd() -> None:
     """Fit the win-probability curve on closed deals that carry a score, and report the Brier score."""

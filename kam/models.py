@@ -22,7 +22,7 @@ __all__ = [
     "Knows", "ChainMember", "Influence", "TeamMember", "CompetesIn",
     "NODE_MODELS", "EDGE_MODELS", "WhatIfChange", "WhatIfKind",
     "ReviewKind", "Decision", "ActionStatus", "DealPlan", "Review", "Action", "Effort", "StageChange", "Violation",
-    "Collection",
+    "Collection", "AccountSnapshot",
 ]
 
 
@@ -529,3 +529,17 @@ class Collection(Node):
 
 
 NODE_MODELS.update({m.__name__: m for m in (DealPlan, Review, Action, Effort, StageChange, Violation, Collection)})
+
+
+class AccountSnapshot(Node):
+    """An account's relationship score on a day (``kam score accounts``): the history KPIs compare."""
+
+    account_id: Id
+    date: dt.date
+    score: Annotated[float, _scale(0, 100, "score")]
+    depth: float = 0.0
+    coverage: float = 0.0
+    concentration: float = 1.0
+
+
+NODE_MODELS["AccountSnapshot"] = AccountSnapshot

@@ -263,3 +263,33 @@ def test_forecast_and_kpis_from_the_graph(fresh_store, uid):
     # the best in every measured component, with the default weights: (0.5 + 0.2) / 1.0 × 100
     assert k[uid + "rep"]["score"] == pytest.approx(70.0)
     assert ps.forecast_view(store, ADMIN, "month", P) == []
+    # account-score change: snapshots before and inside the period, credited to the account's office
+    from kam.models import AccountSnapshot
+
+    start = TODAY - dt.timedelta(days=30)
+    store.upsert_nodes(Label.AccountSnapshot, [
+        AccountSnapshot(id="s1", account_id=uid + "acc", date=start - dt.timedelta(days=5), score=40.0),
+        AccountSnapshot(id="s2", account_id=uid + "acc", date=TODAY - dt.timedelta(days=1), score=55.0),
+        AccountSnapshot(id="s3", account_id=uid + "acc", date=TODAY + dt.timedelta(days=5), score=90.0),
+    ])
+    assert ps.account_score_change_by_office(store, start, TODAY) == {uid + "off": 15.0}
+    k = {r["employee_id"]: r for r in ps.kpi_view(store, start, TODAY + dt.timedelta(days=1), None, P)}
+    assert k[uid + "head"]["account_score_change"] == 15.0 and k[uid + "rep"]["account_score_change"] == 15.0
+    assert ps.snapshot_accounts(store, M, TODAY) == 1
+
+
+def test_stages_3_and_4_can_be_merged_and_a_bad_file_names_the_key(tmp_path):
+    from kam.method import MethodConfigError
+    from scoring.process import allowed_targets
+
+    f = tmp_path / "process.toml"
+    f.write_text("[stages]\nmerge_needs_and_value = true\n")
+    merged = load_process(f)
+    assert allowed_targets(DealStage.initiate, Grade.A, merged) == [DealStage.value_presentation]
+    assert allowed_targets(DealStage.initiate, Grade.A, P) == [DealStage.needs_analysis]
+    f.write_text("[grades]\nA = 100\n")
+    with pytest.raises(MethodConfigError, match="grade thresholds must fall"):
+        load_process(f)
+    f.write_text('[gates.full]\nbidding = ["magic"]\n')
+    with pytest.raises(MethodConfigError, match="unknown gate item 'magic'"):
+        load_process(f)

@@ -98,3 +98,12 @@ EXPORT_EFFORT: LiteralString = (
     "MATCH (f:Effort) WHERE ($after IS NULL OR f.id > $after) AND ($updated_since IS NULL OR f.updated_at >= $updated_since) "
     "RETURN properties(f) AS n ORDER BY f.id LIMIT $limit"
 )
+
+# Account-score history: per account, the last snapshot at or before each end of the period, with the
+# account's office (the KPI credits the change to the office's people).
+KPI_ACCOUNT_SCORES: LiteralString = """
+MATCH (s:AccountSnapshot)-[:SNAPSHOT_OF]->(a:Account)
+WHERE s.date <= $end
+RETURN a.id AS account_id, a.office_id AS office_id, s.date AS date, s.score AS score
+ORDER BY account_id, date
+"""
