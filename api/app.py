@@ -21,7 +21,7 @@ from graph.db import GraphDB, connect
 from graph.schema import ensure_schema
 from graph.store import Store
 from kam import __version__
-from kam.errors import Forbidden, InvalidInput, KamError, NotFound, ServerError
+from kam.errors import Forbidden, InvalidInput, NotFound, ServerError
 from kam.method import default_method
 from kam.settings import Settings, get_settings
 

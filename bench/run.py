@@ -134,7 +134,6 @@ def table(f: dict) -> str:
         for n, v in f["propagation"].items():
             rows.append((f"propagation, {int(n):,} people", f"solve {v['solve_ms']} ms, iterate {v['iterate_ms']} ms",
                          f"with 30 explanation rows: iteration {v['with_30_explanation_rows']['speed_ratio_iterate_vs_solve']}× the solve"))
-    w = max(len(r[0]) for r in rows)
     lines = [f"| measure ({f['scale']}: {f['accounts']:,} accounts) | figure | beside its baseline |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join(lines)
