@@ -72,4 +72,4 @@ def test_props_round_trip_for_every_model():
     props = d.to_props()
     assert props["expected_close"] == "2026-06-30" and props["stage"] == "verify"
     assert Deal.from_props({**props, "updated_at": "2026-01-01T00:00:00Z", "score": 50}) == d
-    assert len(NODE_MODELS) == 13 and set(EDGE_MODELS) == {"KNOWS", "IN_CHAIN", "INFLUENCES", "ON_TEAM", "COMPETES_IN"}
+    assert len(NODE_MODELS) == 21 and set(EDGE_MODELS) == {"KNOWS", "IN_CHAIN", "INFLUENCES", "ON_TEAM", "COMPETES_IN"}
