@@ -17,6 +17,7 @@ from api.graphql.context import Context, Loaders
 from api.graphql.schema import build_schema
 from api.permissions import check_graphql
 from api.rest import router as rest_router
+from api.service import MethodInForce
 from graph.db import GraphDB, connect
 from graph.schema import ensure_schema
 from graph.store import Store
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None, db: GraphDB | None = None, *, d
     app.state.settings = settings
     app.state.database = database
     app.state.method = method
+    app.state.method_in_force = MethodInForce(method)
     app.state.store_factory = lambda: Store(database.get(), settings.batch_size)
 
     @app.exception_handler(ServerError)
@@ -183,8 +185,9 @@ def create_app(settings: Settings | None = None, db: GraphDB | None = None, *, d
             raise HTTPException(503, "the graph database is not reachable; retry shortly") from exc
         store = app.state.store_factory()
         today = dt.date.today()
-        return Context(principal=principal, store=store, method=method, today=today,
-                       loaders=Loaders(store, method, today, enabled=dataloaders), settings=settings)
+        m = await asyncio.to_thread(app.state.method_in_force.get, store)
+        return Context(principal=principal, store=store, method=m, today=today,
+                       loaders=Loaders(store, m, today, enabled=dataloaders), settings=settings)
 
     graphql = GraphQLRouter(build_schema(settings), context_getter=context_getter,
                             graphql_ide="graphiql" if docs else None)

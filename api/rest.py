@@ -214,7 +214,8 @@ P = Annotated[Principal, Depends(require_principal)]
 
 
 def _ctx(request: Request) -> tuple[Store, Method, dt.date]:
-    return _store(request), request.app.state.method, dt.date.today()
+    store = _store(request)
+    return store, request.app.state.method_in_force.get(store), dt.date.today()
 
 
 @router.get("/accounts", response_model=Page, summary="Accounts (columns: " + ", ".join(COLUMNS["accounts"]) + ")")

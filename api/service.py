@@ -19,7 +19,7 @@ from scoring.paths import WarmPath, rank_warm_paths
 from scoring.whatif import WhatIf, what_if
 
 __all__ = [
-    "deal_report", "what_if_report", "account_report", "employee_report", "warm_paths", "calibration",
+    "MethodInForce", "deal_report", "what_if_report", "account_report", "employee_report", "warm_paths", "calibration",
     "method_in_force", "rescore_portfolio", "PortfolioRun",
 ]
 
@@ -36,6 +36,22 @@ def method_in_force(store: Store, method: Method) -> tuple[Method, Calibration]:
         return method, cal
     wp = method.win_probability.model_copy(update={"slope": cal.slope, "midpoint": cal.midpoint})
     return method.model_copy(update={"win_probability": wp}), cal
+
+
+class MethodInForce:
+    """The method with the calibrated win-probability curve, refreshed every ``ttl`` seconds (the API keeps
+    one, so that every view of a deal uses the same curve as `kam score deal` without a query per request)."""
+
+    def __init__(self, method: Method, ttl: float = 600.0):
+        self.base, self.ttl = method, ttl
+        self._value: Method | None = None
+        self._at = 0.0
+
+    def get(self, store: Store) -> Method:
+        if self._value is None or time.monotonic() - self._at > self.ttl:
+            self._value, _ = method_in_force(store, self.base)
+            self._at = time.monotonic()
+        return self._value
 
 
 def deal_report(store: Store, deal_id: str, method: Method, today: dt.date | None = None, actions: int = 10) -> DealScore:

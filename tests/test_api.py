@@ -360,6 +360,7 @@ def _round_trips(api, embedded_db, first: int) -> tuple[int, int]:
 
 
 def test_a_page_of_deals_takes_a_constant_handful_of_round_trips(api, embedded_db):
+    _round_trips(api, embedded_db, 1)  # warm-up: the calibrated method is cached for the following requests
     small, n_small = _round_trips(api, embedded_db, 10)
     big, n_big = _round_trips(api, embedded_db, 100)
     assert n_big == 100 and n_small == 10
