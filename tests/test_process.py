@@ -293,3 +293,17 @@ def test_stages_3_and_4_can_be_merged_and_a_bad_file_names_the_key(tmp_path):
     f.write_text('[gates.full]\nbidding = ["magic"]\n')
     with pytest.raises(MethodConfigError, match="unknown gate item 'magic'"):
         load_process(f)
+
+
+GATED = [(path, stage) for path, gates in P.gates.items() for stage in gates]
+
+
+@pytest.mark.parametrize(("path", "stage"), GATED, ids=[f"{p}-{s.value}" for p, s in GATED])
+def test_every_gate_of_every_path_lists_exactly_its_missing_items(store, uid, path, stage):
+    """A bare deal (an amount and nothing else) at the stage before: the gate names every configured item."""
+    amount, partner_led = {"full": (2_500_000, False), "fast_track": (700_000, False), "partner": (800_000, True)}[path]
+    order = P.stage_order()
+    before = P.paths.fast_track_from if (path != "full" and stage == P.paths.fast_track_to) else order[order.index(stage) - 1]
+    d = world(store, uid, amount=amount, partner_led=partner_led, stage=before.value)
+    assert P.path_of(store.get(Label.Deal, d).grade) == path
+    assert missing_of(store, d, stage.value) == [c for c in P.gates[path][stage] if c != "amount"]
