@@ -447,3 +447,12 @@ def test_a_coach_sees_the_process_of_any_deal(api):
     assert other["__typename"] == "ForbiddenError"
     fc = gql(api, "coach", '{ forecast(by: "month") { key amount weightedByWinProbability weightedByStage } }')
     assert fc["data"]["forecast"]
+
+
+def test_graphiql_page_opens_without_a_token_but_queries_need_one(api):
+    base, _, _ = api
+    page = httpx.get(base + "/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+    sneaky = httpx.get(base + "/graphql", params={"query": "{ portfolio { deals } }"}, headers={"Accept": "text/html"})
+    assert sneaky.status_code == 401
+    assert httpx.get(base + "/graphql", params={"query": "{ portfolio { deals } }"}).status_code == 401

@@ -107,11 +107,11 @@ class Loaders:
 
 @dataclass
 class Context(BaseContext):
-    principal: Principal
-    store: Store
+    principal: Principal | None  # None only while serving the GraphiQL page, which runs no query
+    store: Store | None
     method: Method
     today: dt.date
-    loaders: Loaders
+    loaders: Loaders | None
     settings: Any = None
     extra: dict = field(default_factory=dict)
 
