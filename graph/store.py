@@ -499,13 +499,22 @@ class Store:
 
     def load_account_graph(self, account_id: str) -> AccountGraph:
         """An account's relationship graph, in two round trips of one read transaction."""
+        graphs = self.load_account_graphs([account_id])
+        if account_id not in graphs:
+            raise NotFound("Account", account_id)
+        return graphs[account_id]
 
-        def work(tx: Tx) -> AccountGraph:
-            rows = tx.run(qs.MATCH_ACCOUNT, account_id=account_id)
-            if not rows:
-                raise NotFound("Account", account_id)
-            rel_rows = tx.run(qs.MATCH_ACCOUNT_RELATIONS, account_id=account_id)
-            return _account_graph(rows[0], rel_rows)
+    def load_account_graphs(self, account_ids: list[str]) -> dict[str, AccountGraph]:
+        """The relationship graphs of several accounts (unknown ids are left out), in two round trips."""
+
+        def work(tx: Tx) -> dict[str, AccountGraph]:
+            heads = tx.run(qs.MATCH_ACCOUNTS, account_ids=account_ids)
+            if not heads:
+                return {}
+            rel_rows = defaultdict(list)
+            for r in tx.run(qs.MATCH_ACCOUNTS_RELATIONS, account_ids=[h["key"] for h in heads]):
+                rel_rows[r["key"]].append(r)
+            return {h["key"]: _account_graph(h, rel_rows[h["key"]]) for h in heads}
 
         return self.db.read_tx(work)
 

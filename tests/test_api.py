@@ -456,3 +456,16 @@ def test_graphiql_page_opens_without_a_token_but_queries_need_one(api):
     sneaky = httpx.get(base + "/graphql", params={"query": "{ portfolio { deals } }"}, headers={"Accept": "text/html"})
     assert sneaky.status_code == 401
     assert httpx.get(base + "/graphql", params={"query": "{ portfolio { deals } }"}).status_code == 401
+
+
+def test_account_scores_in_a_list_are_batched(api, embedded_db):
+    q = "{ accounts(first: %d) { nodes { id relationshipScore { score } } } }"
+    gql(api, "admin", q % 1)
+    before = embedded_db.round_trips
+    few = gql(api, "admin", q % 5)["data"]["accounts"]["nodes"]
+    small = embedded_db.round_trips - before
+    before = embedded_db.round_trips
+    many = gql(api, "admin", q % 30)["data"]["accounts"]["nodes"]
+    big = embedded_db.round_trips - before
+    assert len(few) == 5 and len(many) == 30 and all(0 <= n["relationshipScore"]["score"] <= 100 for n in many)
+    assert big == small

@@ -23,6 +23,7 @@ from graph.schema import Label
 from graph.store import Store
 from kam.method import Method
 from kam.models import NODE_MODELS
+from scoring.account import score_account
 from scoring.batch import score_account_deals
 
 __all__ = ["Context", "Loaders"]
@@ -60,6 +61,7 @@ class Loaders:
         self.team_of_deal = make(self._raw_children(qapi.TEAM_OF_DEALS))
         self.competitors_of_deal = make(self._raw_children(qapi.COMPETITORS_OF_DEALS))
         self.analysis = make(self._analysis)
+        self.account_score = make(self._account_scores)
         self.notes = make(lambda ids: [notes_of_deals(store.db, ids)[i] for i in ids])
         self.deal_props = make(self._deal_props)
 
@@ -95,6 +97,11 @@ class Loaders:
 
         rows = {r["n"]["id"]: r["n"] for r in self.store.db.run_read(qb.get_nodes(Label.Deal), ids=ids)}
         return [rows.get(i) for i in ids]
+
+    def _account_scores(self, ids: list[str]) -> list[Any]:
+        """Account relationship scores for a batch of accounts: two queries for the whole batch."""
+        graphs = self.store.load_account_graphs(ids)
+        return [score_account(graphs[i], self.method, self.today) if i in graphs else None for i in ids]
 
     def _analysis(self, ids: list[str]) -> list[Any]:
         """Deal scores with explanations for a batch of deals: 3-4 queries for the whole batch."""

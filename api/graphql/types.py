@@ -374,13 +374,9 @@ class Account:
         return sorted(out, key=lambda t: (t.stakeholder_id, t.employee_id))
 
     @strawberry.field(description="The account relationship score with its parts.")
-    async def relationship_score(self, info: Info) -> AccountScoreType:
-        import asyncio
-
-        from api.service import account_report
-
-        ctx = info.context
-        return AccountScoreType.of(await asyncio.to_thread(account_report, ctx.store, self.id, ctx.method, ctx.today))
+    async def relationship_score(self, info: Info) -> AccountScoreType | None:
+        score = await info.context.loaders.account_score.load(self.id)
+        return AccountScoreType.of(score) if score else None
 
 
 @strawberry.type(description="A member of the deal team.")

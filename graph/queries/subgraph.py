@@ -32,26 +32,26 @@ RETURN properties(s) AS person,
   [(s)<-[:WITH]-(act:Activity) | {date: act.date, by: act.employee_id}] AS acts
 """
 
-# An account with its stakeholders, org units and deals.
-MATCH_ACCOUNT: LiteralString = """
-MATCH (a:Account {id: $account_id})
-RETURN properties(a) AS account,
+# Accounts with their stakeholders, org units and deals.
+MATCH_ACCOUNTS: LiteralString = """
+UNWIND $account_ids AS aid
+MATCH (a:Account {id: aid})
+RETURN aid AS key, properties(a) AS account,
   [(a)<-[:WORKS_AT]-(s:Stakeholder) | properties(s)] AS stakeholders,
   [(a)<-[:UNIT_OF]-(u:OrgUnit) | properties(u)] AS org_units,
   [(a)<-[:FOR_ACCOUNT]-(d:Deal) | properties(d)] AS deals
 """
 
-# Per stakeholder of an account: ties (with activities), outgoing influence and chain memberships.
-MATCH_ACCOUNT_RELATIONS: LiteralString = """
-MATCH (:Account {id: $account_id})<-[:WORKS_AT]-(s:Stakeholder)
-RETURN s.id AS id,
+# Per stakeholder of the accounts: ties (with activities), outgoing influence and chain memberships.
+MATCH_ACCOUNTS_RELATIONS: LiteralString = """
+UNWIND $account_ids AS aid
+MATCH (:Account {id: aid})<-[:WORKS_AT]-(s:Stakeholder)
+RETURN aid AS key, s.id AS id,
   [(s)<-[k:KNOWS]-(e:Employee) | {e: e.id, k: properties(k)}] AS ties,
   [(s)-[i:INFLUENCES]->(t:Stakeholder) | {dst: t.id, strength: i.strength}] AS out,
   [(s)-[m:IN_CHAIN]->(d:Deal) | {deal: d.id, m: properties(m)}] AS chains,
   [(s)<-[:WITH]-(act:Activity) | {date: act.date, by: act.employee_id}] AS acts
 """
-
-COUNT_ACCOUNT_DEALS: LiteralString = "MATCH (d:Deal)-[:FOR_ACCOUNT]->(:Account {id: $id}) RETURN count(d) AS n"
 
 # Portfolio rescoring, a chunk of accounts at a time: their open deals with chain members...
 MATCH_OPEN_DEALS_OF_ACCOUNTS: LiteralString = """
