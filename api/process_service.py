@@ -15,7 +15,7 @@ from graph.access import Principal
 from graph.queries import process as qp
 from graph.schema import Label
 from graph.store import Audit, Store
-from kam.errors import Forbidden, InvalidInput, KamError, NotFound, Problem
+from kam.errors import Forbidden, GateBlocked, InvalidInput, NotFound, Problem
 from kam.method import Method
 from kam.models import (
     Action, ChainMember, Collection, Deal, DealPlan, DealStage, DealStatus, Effort, Grade, Lead, LeadStatus, Review,
@@ -30,14 +30,6 @@ from scoring.process import (
 
 __all__ = ["GateBlocked", "DealProcess", "deal_process", "advance_deal", "close_deal", "set_grade", "update_plan",
            "record", "convert_lead", "forecast_view", "presales_view", "kpi_view", "computed_grade"]
-
-
-class GateBlocked(KamError):
-    """The gate of the target stage is not met; ``missing`` lists every missing item."""
-
-    def __init__(self, deal_id: str, target: str, missing: list[MissingItem]):
-        self.deal_id, self.target, self.missing = deal_id, target, missing
-        super().__init__(f"deal {deal_id!r} cannot enter {target}: " + "; ".join(f"{m.code} ({m.en})" for m in missing))
 
 
 @dataclass

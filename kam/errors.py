@@ -49,6 +49,14 @@ class Forbidden(KamError):
     """The caller's role does not allow this read or write."""
 
 
+class GateBlocked(KamError):
+    """A stage gate is not met; ``missing`` lists every missing item (code, kind, en, zh)."""
+
+    def __init__(self, deal_id: str, target: str, missing: list):
+        self.deal_id, self.target, self.missing = deal_id, target, missing
+        super().__init__(f"deal {deal_id!r} cannot enter {target}: " + "; ".join(f"{m.code} ({m.en})" for m in missing))
+
+
 class Conflict(KamError):
     """The write is valid but the current state of the graph forbids it."""
 

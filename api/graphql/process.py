@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Annotated
 
 import strawberry
-from pydantic import ValidationError
 from strawberry.experimental.pydantic import input as pydantic_input
 from strawberry.experimental.pydantic import type as pydantic_type
 from strawberry.types import Info
@@ -17,30 +16,14 @@ from api import process_service as ps
 from api.graphql import types as t
 from api.graphql.inputs import ChainMemberInput, DealInput
 from kam import models as m
-from kam.errors import InvalidInput, KamError, ServerError
 from kam.process import default_process
-
-
-@strawberry.type(description="A gate item that is not there yet (code, kind, and its label in en and zh).")
-class MissingItem:
-    code: str
-    kind: str
-    en: str
-    zh: str
 
 
 @strawberry.type(description="A stage the deal may move to next, and what its gate still misses.")
 class NextStage:
     stage: m.DealStage
     ready: bool
-    missing: list[MissingItem]
-
-
-@strawberry.type(description="The gate refused the move: every missing item.")
-class GateBlockedError:
-    message: str
-    target: str
-    missing: list[MissingItem]
+    missing: list[t.MissingItem]
 
 
 @pydantic_type(model=m.Action, all_fields=True, description="An action of the action plan.")
@@ -123,7 +106,7 @@ class DealProcessType:
             grade=v.grade, grade_source=v.grade_source, path=v.path, stage=v.deal.stage, stage_label_en=label.en,
             stage_label_zh=label.zh, stage_probability=v.stage_probability,
             next_stages=[NextStage(stage=x.stage, ready=not x.missing,
-                                   missing=[MissingItem(code=i.code, kind=i.kind, en=i.en, zh=i.zh) for i in x.missing])
+                                   missing=[t.MissingItem(code=i.code, kind=i.kind, en=i.en, zh=i.zh) for i in x.missing])
                          for x in v.targets],
             win_plan=WinPlan(
                 questionnaire_score=v.questionnaire_score, questionnaire_complete=v.questionnaire_complete,
@@ -203,7 +186,7 @@ class LeadInput:
     pass
 
 
-ProcessResult = Annotated[DealProcessType | GateBlockedError | t.NotFoundError | t.InvalidInputError | t.ForbiddenError
+ProcessResult = Annotated[DealProcessType | t.GateBlockedError | t.NotFoundError | t.InvalidInputError | t.ForbiddenError
                           | t.ConflictError, strawberry.union("ProcessResult")]
 RecordResult = t.result_union("RecordResult", t.Removed)
 LeadResult = t.result_union("LeadResult", t.Deal)
@@ -213,35 +196,16 @@ def _ctx(info: Info):
     return info.context
 
 
-async def _typed(fn):
-    try:
-        return await asyncio.to_thread(fn)
-    except ServerError:
-        raise
-    except ps.GateBlocked as exc:
-        return GateBlockedError(message=str(exc), target=exc.target,
-                                missing=[MissingItem(code=i.code, kind=i.kind, en=i.en, zh=i.zh) for i in exc.missing])
-    except KamError as exc:
-        return t.error_of(exc)
-
-
-def _model(inp):
-    try:
-        return inp.to_pydantic()
-    except ValidationError as exc:
-        raise InvalidInput.from_validation_error(exc) from exc
-
-
 async def _record(info: Info, inp) -> ProcessResult:
     """Validate and record an action, review, effort entry or collection; answer with the deal's process view."""
     ctx = _ctx(info)
 
     def body():
-        item = _model(inp)
+        item = t.model_of(inp)
         ps.record(ctx.store, ctx.principal, item)
         return _view(ctx, item.deal_id)
 
-    return await _typed(body)
+    return await t.typed(body)
 
 
 def _view(ctx, deal_id: str) -> DealProcessType:
@@ -260,7 +224,7 @@ class ProcessQuery:
             perm.check_read_deal(ctx.store.db, ctx.principal, deal_id)
             return _view(ctx, deal_id)
 
-        return await _typed(body)
+        return await t.typed(body)
 
     @strawberry.field(description="Weighted pipeline of open deals in your scope, by month, solution_line, office or industry.")
     async def forecast(self, info: Info, by: str = "month") -> list[ForecastBucket]:
@@ -290,14 +254,14 @@ class ProcessMutation:
     async def advance_deal(self, info: Info, deal_id: str, to_stage: m.DealStage, override: bool = False,
                            reason: str | None = None) -> ProcessResult:
         ctx = _ctx(info)
-        return await _typed(lambda: DealProcessType.of(ps.advance_deal(
+        return await t.typed(lambda: DealProcessType.of(ps.advance_deal(
             ctx.store, ctx.principal, deal_id, to_stage, ctx.method, default_process(), ctx.today, override=override,
             reason=reason)))
 
     @strawberry.mutation(description="Close a deal as won, lost or abandoned (recorded in the stage history).")
     async def close_deal(self, info: Info, deal_id: str, status: m.DealStatus, reason: str | None = None) -> ProcessResult:
         ctx = _ctx(info)
-        return await _typed(lambda: DealProcessType.of(ps.close_deal(
+        return await t.typed(lambda: DealProcessType.of(ps.close_deal(
             ctx.store, ctx.principal, deal_id, status, reason, ctx.method, default_process(), ctx.today)))
 
     @strawberry.mutation(description="Set a grade by hand (a reason is required and audited); null goes back to the computed grade.")
@@ -308,7 +272,7 @@ class ProcessMutation:
             ps.set_grade(ctx.store, ctx.principal, deal_id, grade, reason, default_process())
             return _view(ctx, deal_id)
 
-        return await _typed(body)
+        return await t.typed(body)
 
     @strawberry.mutation(description="Update the win plan: questionnaire answers (0..4), strategy, notes, done artifacts.")
     async def update_win_plan(self, info: Info, deal_id: str, answers: list[AnswerInput] | None = None,
@@ -322,7 +286,7 @@ class ProcessMutation:
                            strategy=strategy, strategy_notes=strategy_notes, artifacts=artifacts)
             return _view(ctx, deal_id)
 
-        return await _typed(body)
+        return await t.typed(body)
 
     @strawberry.mutation(description="Create or update an action of the action plan.")
     async def upsert_action(self, info: Info, input: ActionInput) -> ProcessResult:
@@ -349,7 +313,7 @@ class ProcessMutation:
         ctx = _ctx(info)
 
         def body():
-            lead = _model(input)
+            lead = t.model_of(input)
             if lead.account_id:
                 perm.check_write_account(ctx.store.db, ctx.principal, lead.account_id)
             else:
@@ -359,19 +323,19 @@ class ProcessMutation:
                                                                    lead.model_dump(mode="json")))
             return t.Removed(removed=0)
 
-        return await _typed(body)
+        return await t.typed(body)
 
     @strawberry.mutation(description="Convert a lead into a deal in stage 1 with its account and first chain members.")
     async def convert_lead(self, info: Info, lead_id: str, deal: DealInput, members: list[ChainMemberInput]) -> LeadResult:
         ctx = _ctx(info)
 
         def body():
-            d = _model(deal)
-            ms = [_model(x) for x in members]
+            d = t.model_of(deal)
+            ms = [t.model_of(x) for x in members]
             created = ps.convert_lead(ctx.store, ctx.principal, lead_id, d, ms, default_process())
             from graph.schema import Label
 
             return t.Deal.of(ctx.store.get_props(Label.Deal, created.id))
 
-        return await _typed(body)
+        return await t.typed(body)
 

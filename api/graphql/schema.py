@@ -28,7 +28,7 @@ from graph.queries import api as qapi
 from graph.schema import Label, Rel
 from graph.store import MAX_PAGE, Audit, decode_cursor, encode_cursor
 from kam import models as m
-from kam.errors import InvalidInput, KamError, NotFound, ServerError
+from kam.errors import InvalidInput, KamError, NotFound
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -46,27 +46,10 @@ async def _run(fn: Callable[..., Any], *args, **kw) -> Any:
     return await asyncio.to_thread(fn, *args, **kw)
 
 
-def _model_of(inp: Any) -> Any:
-    try:
-        return inp.to_pydantic()
-    except ValidationError as exc:
-        raise InvalidInput.from_validation_error(exc) from exc
-
-
 def _audit(info: Info, action: str, label: str, target_id: str, changes: Any) -> Audit:
     p = _ctx(info).principal
     data = changes.model_dump(mode="json") if hasattr(changes, "model_dump") else changes
     return Audit(p.name, p.role, action, label, target_id, data)
-
-
-async def _typed(fn: Callable[[], Any]) -> Any:
-    """Run a resolver body in a worker thread; domain errors become typed GraphQL errors."""
-    try:
-        return await asyncio.to_thread(fn)
-    except ServerError:
-        raise
-    except KamError as exc:
-        return t.error_of(exc)
 
 
 # ----------------------------------------------------------------------------- queries
@@ -82,7 +65,7 @@ class Query:
             perm.check_read_account(ctx.store.db, ctx.principal, id)
             return t.Account.from_pydantic(ctx.store.get(Label.Account, id))
 
-        return await _typed(body)
+        return await t.typed(body)
 
     @strawberry.field(description="Accounts in your scope, filtered and cursor-paginated (at most 500 a page).")
     async def accounts(self, info: Info, filter: AccountFilter | None = None, first: int = 50,
@@ -117,7 +100,7 @@ class Query:
             perm.check_read_deal(ctx.store.db, ctx.principal, id)
             return t.Deal.of(ctx.store.get_props(Label.Deal, id))
 
-        return await _typed(body)
+        return await t.typed(body)
 
     @strawberry.field(description="Deals in your scope, filtered and cursor-paginated (at most 500 a page).")
     async def deals(self, info: Info, filter: DealFilter | None = None, first: int = 50,
@@ -152,7 +135,7 @@ class Query:
             paths = warm_paths(ctx.store, stakeholder_id, ctx.method, ctx.today, first)
             return t.WarmPaths(paths=[t.WarmPathType.of(p) for p in paths])
 
-        return await _typed(body)
+        return await t.typed(body)
 
     @strawberry.field(description="The deal's score with hypothetical changes, and the difference per member.")
     async def what_if(self, info: Info, deal_id: str, changes: list[WhatIfChangeInput]) -> t.WhatIfOutcome:
@@ -171,12 +154,12 @@ class Query:
             perm.check_read_deal(ctx.store.db, ctx.principal, deal_id)
             return t.WhatIfResult.of(what_if_report(ctx.store, deal_id, items, ctx.method, ctx.today))
 
-        return await _typed(body)
+        return await t.typed(body)
 
     @strawberry.field(description="One of our employees, with influence.")
     async def employee(self, info: Info, id: str) -> t.EmployeeResult:
         ctx = _ctx(info)
-        return await _typed(lambda: t.Employee.from_pydantic(ctx.store.get(Label.Employee, id)))
+        return await t.typed(lambda: t.Employee.from_pydantic(ctx.store.get(Label.Employee, id)))
 
     @strawberry.field(description="Open deals in your scope: counts and amounts by stage and grade, average score, deals at risk.")
     async def portfolio(self, info: Info, office: str | None = None, industry: str | None = None) -> t.Portfolio:
@@ -238,26 +221,26 @@ def _write_node(info: Info, label: Label, inp: Any, check: Callable[[Any], None]
     ctx = _ctx(info)
 
     def body():
-        item = _model_of(inp)
+        item = t.model_of(inp)
         check(item)
         item = prepare(item)
         ctx.store.upsert_nodes(label, [item], audit=_audit(info, "upsert", label.value, item.id, item))
         return out(item)
 
-    return _typed(body)
+    return t.typed(body)
 
 
 def _write_edge(info: Info, rel: Rel, inp: Any, check: Callable[[Any], None], out: Callable[[Any], Any]) -> Any:
     ctx = _ctx(info)
 
     def body():
-        item = _model_of(inp)
+        item = t.model_of(inp)
         check(item)
         spec_key = "|".join(str(v) for v in list(item.model_dump().values())[:2])
         ctx.store.upsert_edges(rel, [item], audit=_audit(info, "set", rel.value, spec_key, item))
         return out(item)
 
-    return _typed(body)
+    return t.typed(body)
 
 
 def _remove_edge(info: Info, rel: Rel, src: str, dst: str, check: Callable[[], None]) -> Any:
@@ -270,7 +253,7 @@ def _remove_edge(info: Info, rel: Rel, src: str, dst: str, check: Callable[[], N
             raise NotFound(rel.value, f"{src}->{dst}")
         return t.Removed(removed=n)
 
-    return _typed(body)
+    return t.typed(body)
 
 
 def _account_of_stakeholder(ctx, sid: str) -> str:
@@ -448,7 +431,7 @@ class Mutation:
             r = ctx.store.delete(Label.Deal, id, audit=_audit(info, "delete", "Deal", id, {}))
             return DeleteReport(deleted=r.deleted)
 
-        return await _typed(body)
+        return await t.typed(body)
 
     @strawberry.mutation(description="Delete an account (admin); refused while it has deals or people unless force.")
     async def delete_account(self, info: Info, id: str, force: bool = False) -> DeleteResult:
@@ -459,7 +442,7 @@ class Mutation:
             r = ctx.store.delete(Label.Account, id, force=force, audit=_audit(info, "delete", "Account", id, {"force": force}))
             return DeleteReport(deleted=r.deleted)
 
-        return await _typed(body)
+        return await t.typed(body)
 
     @strawberry.mutation(description="Add a coaching note or an action suggestion to a deal (coach, admin, the deal team).")
     async def add_coaching_note(self, info: Info, deal_id: str, text: str, kind: str = "note") -> NoteResult:
@@ -471,7 +454,7 @@ class Mutation:
                          audit=_audit(info, "note", "Deal", deal_id, {"kind": kind, "text": text}))
             return t.CoachingNote(**{k: n.get(k) for k in ("id", "deal_id", "kind", "text", "author", "created_at")})
 
-        return await _typed(body)
+        return await t.typed(body)
 
 
 def _mask(error: GraphQLError) -> bool:

@@ -11,7 +11,7 @@ from strawberry.experimental.pydantic import type as pydantic_type
 from strawberry.types import Info
 
 from kam import models as m
-from kam.errors import Conflict, Forbidden, InvalidInput, KamError, NotFound
+from kam.errors import Conflict, Forbidden, GateBlocked, InvalidInput, KamError, NotFound, ServerError
 from scoring.account import AccountScore, EmployeeInfluence
 from scoring.deal import DealScore
 from scoring.paths import WarmPath
@@ -50,6 +50,21 @@ class ConflictError:
     message: str
 
 
+@strawberry.type(description="A gate item that is not there yet (code, kind, and its label in en and zh).")
+class MissingItem:
+    code: str
+    kind: str
+    en: str
+    zh: str
+
+
+@strawberry.type(description="The gate refused the move: every missing item.")
+class GateBlockedError:
+    message: str
+    target: str
+    missing: list[MissingItem]
+
+
 def error_of(exc: KamError):
     """The typed GraphQL error for a domain error (raised again when it is not one we type)."""
     if isinstance(exc, NotFound):
@@ -61,7 +76,32 @@ def error_of(exc: KamError):
         return ForbiddenError(message=str(exc))
     if isinstance(exc, Conflict):
         return ConflictError(message=str(exc))
+    if isinstance(exc, GateBlocked):
+        return GateBlockedError(message=str(exc), target=exc.target,
+                                missing=[MissingItem(code=i.code, kind=i.kind, en=i.en, zh=i.zh) for i in exc.missing])
     raise exc
+
+
+async def typed(fn) -> Any:
+    """Run a resolver body in a worker thread; domain errors become typed GraphQL errors."""
+    import asyncio
+
+    try:
+        return await asyncio.to_thread(fn)
+    except ServerError:
+        raise
+    except KamError as exc:
+        return error_of(exc)
+
+
+def model_of(inp: Any) -> Any:
+    """The pydantic model of a GraphQL input; a validation error becomes ``InvalidInput``."""
+    from pydantic import ValidationError
+
+    try:
+        return inp.to_pydantic()
+    except ValidationError as exc:
+        raise InvalidInput.from_validation_error(exc) from exc
 
 
 def result_union(name: str, t: type) -> Any:
